@@ -1,0 +1,59 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261122073120_initial extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table \`code\` (\`id\` text not null, \`system\` text check (\`system\` in ('ICD10CM', 'CPT', 'HCPCS', 'MODIFIER', 'POS')) not null, \`code\` text not null, \`short_description\` text null, \`long_description\` text null, \`billable\` integer not null default true, \`effective_from\` date not null, \`effective_to\` date null, primary key (\`id\`));`);
+    this.addSql(`create index \`code_system_code_index\` on \`code\` (\`system\`, \`code\`);`);
+    this.addSql(`create unique index \`code_system_code_effective_from_unique\` on \`code\` (\`system\`, \`code\`, \`effective_from\`);`);
+
+    this.addSql(`create table \`patient\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`version\` integer not null default 1, \`first_name\` text not null, \`middle_name\` text null, \`last_name\` text not null, \`birth_date\` date not null, \`sex\` text check (\`sex\` in ('F', 'M', 'U')) not null, \`address_line1\` text not null, \`address_line2\` text null, \`city\` text not null, \`state\` text not null, \`postal_code\` text not null, primary key (\`id\`));`);
+    this.addSql(`create index \`patient_last_name_first_name_index\` on \`patient\` (\`last_name\`, \`first_name\`);`);
+
+    this.addSql(`create table \`payer\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`version\` integer not null default 1, \`name\` text not null, \`payer_id\` text not null, \`claim_filing_indicator\` text check (\`claim_filing_indicator\` in ('11', '12', '13', '14', '15', '16', '17', 'AM', 'BL', 'CH', 'CI', 'DS', 'FI', 'HM', 'LM', 'MA', 'MB', 'MC', 'OF', 'TV', 'VA', 'WC', 'ZZ')) not null, \`timely_filing_days\` integer not null, \`appeal_days\` integer not null, \`rule_set_key\` text null, primary key (\`id\`));`);
+    this.addSql(`create unique index \`payer_payer_id_unique\` on \`payer\` (\`payer_id\`);`);
+
+    this.addSql(`create table \`coverage\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`version\` integer not null default 1, \`patient_id\` text not null, \`payer_id\` text not null, \`member_id\` text not null, \`group_number\` text null, \`relationship\` text check (\`relationship\` in ('SELF', 'SPOUSE', 'CHILD', 'EMPLOYEE', 'UNKNOWN', 'ORGAN_DONOR', 'CADAVER_DONOR', 'LIFE_PARTNER', 'OTHER')) not null, \`subscriber_first_name\` text null, \`subscriber_last_name\` text null, \`subscriber_birth_date\` date null, \`subscriber_sex\` text check (\`subscriber_sex\` in ('F', 'M', 'U')) null, \`effective_from\` date not null, \`effective_to\` date null, \`order\` text check (\`order\` in ('PRIMARY', 'SECONDARY', 'TERTIARY')) not null, constraint \`coverage_patient_id_foreign\` foreign key(\`patient_id\`) references \`patient\`(\`id\`) on update cascade, constraint \`coverage_payer_id_foreign\` foreign key(\`payer_id\`) references \`payer\`(\`id\`) on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`coverage_patient_id_index\` on \`coverage\` (\`patient_id\`);`);
+    this.addSql(`create index \`coverage_payer_id_index\` on \`coverage\` (\`payer_id\`);`);
+    this.addSql(`create index \`coverage_patient_id_payer_id_index\` on \`coverage\` (\`patient_id\`, \`payer_id\`);`);
+
+    this.addSql(`create table \`provider\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`version\` integer not null default 1, \`npi\` text not null, \`entity_type\` text check (\`entity_type\` in ('PERSON', 'ORGANIZATION')) not null, \`last_name_or_organization\` text not null, \`first_name\` text null, \`taxonomy_code\` text null, \`tax_id\` text null, \`is_billing\` integer not null, \`is_rendering\` integer not null, \`address_line1\` text null, \`city\` text null, \`state\` text null, \`postal_code\` text null, primary key (\`id\`));`);
+    this.addSql(`create unique index \`provider_npi_unique\` on \`provider\` (\`npi\`);`);
+
+    this.addSql(`create table \`encounter\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`version\` integer not null default 1, \`patient_id\` text not null, \`billing_provider_id\` text not null, \`rendering_provider_id\` text not null, \`place_of_service\` text not null, \`service_date_from\` date not null, \`service_date_to\` date not null, \`status\` text check (\`status\` in ('OPEN', 'CODED', 'BILLED')) not null default 'OPEN', constraint \`encounter_patient_id_foreign\` foreign key(\`patient_id\`) references \`patient\`(\`id\`) on update cascade, constraint \`encounter_billing_provider_id_foreign\` foreign key(\`billing_provider_id\`) references \`provider\`(\`id\`) on update cascade, constraint \`encounter_rendering_provider_id_foreign\` foreign key(\`rendering_provider_id\`) references \`provider\`(\`id\`) on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`encounter_billing_provider_id_index\` on \`encounter\` (\`billing_provider_id\`);`);
+    this.addSql(`create index \`encounter_rendering_provider_id_index\` on \`encounter\` (\`rendering_provider_id\`);`);
+    this.addSql(`create index \`encounter_patient_id_index\` on \`encounter\` (\`patient_id\`);`);
+    this.addSql(`create index \`encounter_status_service_date_from_index\` on \`encounter\` (\`status\`, \`service_date_from\`);`);
+
+    this.addSql(`create table \`encounter_line\` (\`id\` text not null, \`encounter_id\` text not null, \`line_number\` integer not null, \`procedure_code\` text not null, \`modifiers\` json not null, \`units\` integer not null, \`charge_cents\` integer not null, \`diagnosis_pointers\` json not null, \`service_date\` date not null, constraint \`encounter_line_encounter_id_foreign\` foreign key(\`encounter_id\`) references \`encounter\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`encounter_line_encounter_id_index\` on \`encounter_line\` (\`encounter_id\`);`);
+
+    this.addSql(`create table \`encounter_diagnosis\` (\`id\` text not null, \`encounter_id\` text not null, \`position\` integer not null, \`code\` text not null, constraint \`encounter_diagnosis_encounter_id_foreign\` foreign key(\`encounter_id\`) references \`encounter\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`encounter_diagnosis_encounter_id_index\` on \`encounter_diagnosis\` (\`encounter_id\`);`);
+
+    this.addSql(`create table \`claim\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`version\` integer not null default 1, \`patient_id\` text not null, \`payer_id\` text not null, \`coverage_id\` text not null, \`encounter_id\` text null, \`billing_provider_id\` text not null, \`rendering_provider_id\` text null, \`original_claim_id\` text null, \`patient_control_number\` text not null, \`claim_type\` text check (\`claim_type\` in ('PROFESSIONAL')) not null default 'PROFESSIONAL', \`frequency\` text check (\`frequency\` in ('1', '7', '8')) not null default '1', \`payer_claim_number\` text null, \`prior_auth_number\` text null, \`place_of_service\` text not null, \`service_date_from\` date not null, \`service_date_to\` date not null, \`total_charge_cents\` integer not null, \`status\` text check (\`status\` in ('DRAFT', 'READY', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'PAID', 'PARTIALLY_PAID', 'DENIED', 'REPLACED', 'VOIDED', 'APPEALED', 'WRITTEN_OFF')) not null default 'DRAFT', \`submitted_at\` datetime null, constraint \`claim_patient_id_foreign\` foreign key(\`patient_id\`) references \`patient\`(\`id\`) on update cascade, constraint \`claim_payer_id_foreign\` foreign key(\`payer_id\`) references \`payer\`(\`id\`) on update cascade, constraint \`claim_coverage_id_foreign\` foreign key(\`coverage_id\`) references \`coverage\`(\`id\`) on update cascade, constraint \`claim_encounter_id_foreign\` foreign key(\`encounter_id\`) references \`encounter\`(\`id\`) on delete set null on update cascade, constraint \`claim_billing_provider_id_foreign\` foreign key(\`billing_provider_id\`) references \`provider\`(\`id\`) on update cascade, constraint \`claim_rendering_provider_id_foreign\` foreign key(\`rendering_provider_id\`) references \`provider\`(\`id\`) on delete set null on update cascade, constraint \`claim_original_claim_id_foreign\` foreign key(\`original_claim_id\`) references \`claim\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`claim_payer_id_index\` on \`claim\` (\`payer_id\`);`);
+    this.addSql(`create index \`claim_coverage_id_index\` on \`claim\` (\`coverage_id\`);`);
+    this.addSql(`create index \`claim_encounter_id_index\` on \`claim\` (\`encounter_id\`);`);
+    this.addSql(`create index \`claim_billing_provider_id_index\` on \`claim\` (\`billing_provider_id\`);`);
+    this.addSql(`create index \`claim_rendering_provider_id_index\` on \`claim\` (\`rendering_provider_id\`);`);
+    this.addSql(`create index \`claim_original_claim_id_index\` on \`claim\` (\`original_claim_id\`);`);
+    this.addSql(`create index \`claim_patient_id_index\` on \`claim\` (\`patient_id\`);`);
+    this.addSql(`create index \`claim_payer_id_service_date_from_index\` on \`claim\` (\`payer_id\`, \`service_date_from\`);`);
+    this.addSql(`create index \`claim_status_service_date_from_index\` on \`claim\` (\`status\`, \`service_date_from\`);`);
+    this.addSql(`create unique index \`claim_patient_control_number_unique\` on \`claim\` (\`patient_control_number\`);`);
+
+    this.addSql(`create table \`claim_line\` (\`id\` text not null, \`claim_id\` text not null, \`line_number\` integer not null, \`procedure_code\` text not null, \`modifiers\` json not null, \`units\` integer not null, \`charge_cents\` integer not null, \`diagnosis_pointers\` json not null, \`service_date\` date not null, \`line_control_number\` text not null, constraint \`claim_line_claim_id_foreign\` foreign key(\`claim_id\`) references \`claim\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`claim_line_claim_id_index\` on \`claim_line\` (\`claim_id\`);`);
+
+    this.addSql(`create table \`claim_history\` (\`id\` text not null, \`claim_id\` text not null, \`at\` datetime not null, \`actor\` text not null, \`actor_role\` text not null, \`action\` text check (\`action\` in ('CREATED', 'UPDATED', 'STATUS_CHANGED')) not null, \`from_status\` text check (\`from_status\` in ('DRAFT', 'READY', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'PAID', 'PARTIALLY_PAID', 'DENIED', 'REPLACED', 'VOIDED', 'APPEALED', 'WRITTEN_OFF')) null, \`to_status\` text check (\`to_status\` in ('DRAFT', 'READY', 'SUBMITTED', 'ACCEPTED', 'REJECTED', 'PAID', 'PARTIALLY_PAID', 'DENIED', 'REPLACED', 'VOIDED', 'APPEALED', 'WRITTEN_OFF')) null, \`changed_fields\` json not null, \`claim_version\` integer not null, \`request_id\` text null, constraint \`claim_history_claim_id_foreign\` foreign key(\`claim_id\`) references \`claim\`(\`id\`) on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`claim_history_claim_id_index\` on \`claim_history\` (\`claim_id\`);`);
+    this.addSql(`create index \`claim_history_claim_id_at_index\` on \`claim_history\` (\`claim_id\`, \`at\`);`);
+
+    this.addSql(`create table \`claim_diagnosis\` (\`id\` text not null, \`claim_id\` text not null, \`position\` integer not null, \`code\` text not null, constraint \`claim_diagnosis_claim_id_foreign\` foreign key(\`claim_id\`) references \`claim\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`claim_diagnosis_claim_id_index\` on \`claim_diagnosis\` (\`claim_id\`);`);
+  }
+
+}

@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { signToken } from './auth/jwt';
+import { Role } from './common/enums';
+import { ConfigError, loadConfig, projectRoot, type DatabaseDialect } from './config';
+import { createOrm, migrateUp } from './db/orm';
+import { DEFAULT_TEST_PG_URL } from './db/scratch';
+import { seedDemoIfEmpty } from './seed/demo';
+import { buildAppSchema } from './server/schema';
+import { createMigration, migrationNeeded, writeMigrationIndex } from './cli/migrations';
+
+const SCHEMA_FILE = resolve(projectRoot(), 'schema', 'schema.graphql');
+const SCHEMA_HEADER = '# Generated from the code by `claimflow schema --write`. Do not edit: CI fails when it drifts.\n\n';
+
+function parseDuration(raw: string): number {
+  const m = /^(\d+)([smhd])$/.exec(raw);
+  if (!m) throw new InvalidArgumentError('use a number and a unit: 30m, 8h, 7d');
+  const n = Number(m[1]);
+  return n * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+function pgBaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url && /^postgres/i.test(url)) return url;
+  return process.env.CLAIMFLOW_TEST_PG_URL || DEFAULT_TEST_PG_URL;
+}
+
+function dialects(raw: string | undefined): DatabaseDialect[] {
+  if (!raw || raw === 'all') return ['sqlite', 'postgresql'];
+  if (raw === 'sqlite' || raw === 'postgresql') return [raw];
+  throw new InvalidArgumentError('dialect must be sqlite, postgresql or all');
+}
+
+export async function renderSchema(): Promise<string> {
+  return SCHEMA_HEADER + printSchema(lexicographicSortSchema(await buildAppSchema())) + '\n';
+}
+
+const program = new Command();
+program.name('claimflow').description('claimflow: claims API and payer-rules engine — command-line tasks').showHelpAfterError();
+
+program
+  .command('token')
+  .description('print a signed access token (HS256) for a role')
+  .addOption(new Option('--role <role>', 'VIEWER, CODER, BILLER, COMPLIANCE or ADMIN').choices(Object.values(Role)).makeOptionMandatory())
+  .requiredOption('--sub <subject>', 'user id the token stands for (no patient data)')
+  .option('--expires <duration>', 'lifetime such as 30m, 8h, 7d', parseDuration, 8 * 3600)
+  .action((opts: { role: Role; sub: string; expires: number }) => {
+    const config = loadConfig();
+    if (!/^[A-Za-z0-9@._:-]{1,100}$/.test(opts.sub)) throw new InvalidArgumentError('--sub: letters, digits and @._:- only');
+    process.stdout.write(`${signToken(config.jwtSecret, { sub: opts.sub, role: opts.role }, opts.expires)}\n`);
+  });
+
+const migrate = program.command('migrate').description('apply pending database migrations (DATABASE_URL, default SQLite)');
+migrate.action(async () => {
+  const config = loadConfig();
+  const orm = await createOrm(config.database);
+  try {
+    const applied = await migrateUp(orm);
+    process.stdout.write(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((n) => `  ${n}\n`).join('')}` : 'database is up to date\n');
+  } finally {
+    await orm.close(true);
+  }
+});
+migrate
+  .command('check')
+  .description('exit 1 when the entities need a migration that is not committed (both dialects by default)')
+  .option('--dialect <dialect>', 'sqlite, postgresql or all', 'all')
+  .action(async (opts: { dialect: string }) => {
+    let failed = false;
+    for (const d of dialects(opts.dialect)) {
+      const { needed, diff } = await migrationNeeded(d, pgBaseUrl());
+      if (needed) {
+        failed = true;
+        process.stdout.write(`${d}: entity changes have no migration. Run \`claimflow migrate create\`. Missing:\n${diff.map((l) => `  ${l}\n`).join('')}`);
+      } else {
+        process.stdout.write(`${d}: migrations are current\n`);
+      }
+    }
+    process.exitCode = failed ? 1 : 0;
+  });
+migrate
+  .command('create [name]')
+  .description('write a migration for each dialect from the entity changes (PostgreSQL: uses a scratch database)')
+  .option('--dialect <dialect>', 'sqlite, postgresql or all', 'all')
+  .action(async (name: string | undefined, opts: { dialect: string }) => {
+    for (const d of dialects(opts.dialect)) {
+      const file = await createMigration(d, pgBaseUrl(), name);
+      process.stdout.write(file ? `${d}: wrote migrations/${d}/${file}\n` : `${d}: no changes\n`);
+      writeMigrationIndex(d);
+    }
+  });
+
+program
+  .command('schema')
+  .description('print the GraphQL schema (SDL) built from the code')
+  .option('--write', `write it to schema/schema.graphql`)
+  .option('--check', 'exit 1 when schema/schema.graphql differs from the code')
+  .action(async (opts: { write?: boolean; check?: boolean }) => {
+    const sdl = await renderSchema();
+    if (opts.check) {
+      let committed = '';
+      try {
+        committed = readFileSync(SCHEMA_FILE, 'utf8');
+      } catch {
+        /* missing file counts as drift */
+      }
+      if (committed !== sdl) {
+        process.stderr.write('schema/schema.graphql is out of date: run `claimflow schema --write` and commit it\n');
+        process.exitCode = 1;
+      } else {
+        process.stdout.write('schema/schema.graphql is current\n');
+      }
+      return;
+    }
+    if (opts.write) {
+      mkdirSync(dirname(SCHEMA_FILE), { recursive: true });
+      writeFileSync(SCHEMA_FILE, sdl);
+      process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+      return;
+    }
+    process.stdout.write(sdl);
+  });
+
+program
+  .command('seed')
+  .description('load the demo data set when the database is empty (applies migrations first)')
+  .action(async () => {
+    const config = loadConfig();
+    const orm = await createOrm(config.database);
+    try {
+      await migrateUp(orm);
+      const summary = await seedDemoIfEmpty(orm.em.fork());
+      process.stdout.write(summary ? `seeded: ${JSON.stringify(summary)}\n` : 'database already has data; nothing seeded\n');
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof InvalidArgumentError) {
+    process.stderr.write(`claimflow: ${err.message}\n`);
+    process.exit(2);
+  }
+  const e = err as { name?: string; code?: string; message?: string };
+  process.stderr.write(`claimflow: ${e?.name ?? 'Error'}${e?.code ? ` (${e.code})` : ''}: ${e?.message ?? ''}\n`);
+  process.exit(1);
+});

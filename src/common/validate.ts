@@ -1,0 +1,86 @@
+import { isLocalDate, today } from './dates';
+import type { IssueCollector } from './errors';
+
+/**
+ * Small field checks used by services. Each adds an issue naming the path and never the value.
+ * Returns the cleaned value (trimmed) or undefined when it failed.
+ */
+export function text(
+  issues: IssueCollector,
+  path: string,
+  value: string | null | undefined,
+  opts: { max: number; required?: boolean; pattern?: RegExp; patternHint?: string },
+): string | null | undefined {
+  if (value === undefined || value === null) {
+    if (opts.required) issues.add(path, 'REQUIRED', 'is required');
+    return value;
+  }
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    if (opts.required) issues.add(path, 'REQUIRED', 'must not be blank');
+    return opts.required ? undefined : null;
+  }
+  if (trimmed.length > opts.max) {
+    issues.add(path, 'TOO_LONG', `must be at most ${opts.max} characters`);
+    return undefined;
+  }
+  // X12 treats ~ * : ^ as delimiters in common use; they cannot travel inside an element.
+  if (/[~*:^|\\]/.test(trimmed) || /[\u0000-\u001f]/.test(trimmed)) {
+    issues.add(path, 'INVALID_CHARACTERS', 'contains characters that cannot be sent in X12 (~ * : ^ | \\ or control characters)');
+    return undefined;
+  }
+  if (opts.pattern && !opts.pattern.test(trimmed)) {
+    issues.add(path, 'FORMAT', opts.patternHint ?? 'has the wrong format');
+    return undefined;
+  }
+  return trimmed;
+}
+
+export function integer(
+  issues: IssueCollector,
+  path: string,
+  value: number | null | undefined,
+  opts: { min: number; max: number; required?: boolean },
+): number | null | undefined {
+  if (value === undefined || value === null) {
+    if (opts.required) issues.add(path, 'REQUIRED', 'is required');
+    return value;
+  }
+  if (!Number.isInteger(value) || value < opts.min || value > opts.max) {
+    issues.add(path, 'OUT_OF_RANGE', `must be a whole number from ${opts.min} to ${opts.max}`);
+    return undefined;
+  }
+  return value;
+}
+
+export function pastOrTodayDate(issues: IssueCollector, path: string, value: string | null | undefined): void {
+  if (value == null) return;
+  if (!isLocalDate(value)) {
+    issues.add(path, 'FORMAT', 'must be a calendar date YYYY-MM-DD');
+  } else if (value > today()) {
+    issues.add(path, 'IN_FUTURE', 'must not be in the future');
+  }
+}
+
+export function dateRange(
+  issues: IssueCollector,
+  fromPath: string,
+  from: string | null | undefined,
+  toPath: string,
+  to: string | null | undefined,
+): void {
+  if (from && to && to < from) {
+    issues.add(toPath, 'BEFORE_START', `must not be before ${fromPath}`);
+  }
+}
+
+export const US_STATE_PATTERN = /^[A-Z]{2}$/;
+export const POSTAL_CODE_PATTERN = /^[0-9]{5}([0-9]{4})?$/;
+
+/**
+ * Makes user text safe inside a LIKE pattern on both dialects. SQLite has no default LIKE
+ * escape character, so wildcards are dropped rather than escaped.
+ */
+export function likeSafe(value: string): string {
+  return value.trim().replace(/[\\%_]/g, '');
+}

@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+
+/** Thrown when configuration is unusable; names the variable, never its value. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type DatabaseDialect = 'sqlite' | 'postgresql';
+
+export interface DatabaseConfig {
+  dialect: DatabaseDialect;
+  /** SQLite file path, or a PostgreSQL connection URL. */
+  url: string;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  jwtSecret: string;
+  /** Where the JWT secret came from; logged at start so operators know. */
+  jwtSecretSource: 'env' | 'file';
+  logLevel: string;
+  seedDemo: boolean;
+  bodyLimit: string;
+}
+
+/** The folder holding package.json: src/ under ts, dist/src/ once compiled. */
+function findProjectRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+  return dir;
+}
+
+const PROJECT_ROOT = findProjectRoot(__dirname);
+
+export function projectRoot(): string {
+  return PROJECT_ROOT;
+}
+
+export function parseDatabaseUrl(raw: string | undefined, dataDir: string): DatabaseConfig {
+  if (raw === undefined || raw.trim() === '') {
+    return { dialect: 'sqlite', url: resolve(dataDir, 'claimflow.sqlite') };
+  }
+  const value = raw.trim();
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { dialect: 'postgresql', url: value };
+  }
+  if (/^sqlite:/i.test(value)) {
+    const path = value.replace(/^sqlite:(\/\/)?/i, '');
+    if (path === '') throw new ConfigError('DATABASE_URL', 'sqlite: URL needs a file path');
+    return { dialect: 'sqlite', url: path === ':memory:' ? path : resolve(path) };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 4000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', 'must be an integer from 0 to 65535');
+  }
+  return port;
+}
+
+function parseEnv(raw: string | undefined): AppConfig['env'] {
+  if (raw === 'production' || raw === 'test') return raw;
+  return 'development';
+}
+
+/**
+ * Development convenience: without CLAIMFLOW_JWT_SECRET, a random secret is created once under
+ * the data directory (mode 0600) so tokens survive restarts. Production must set the variable.
+ */
+export function resolveJwtSecret(
+  env: AppConfig['env'],
+  fromEnv: string | undefined,
+  dataDir: string,
+): { secret: string; source: 'env' | 'file' } {
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (fromEnv.length < 32) {
+      throw new ConfigError('CLAIMFLOW_JWT_SECRET', 'must be at least 32 characters');
+    }
+    return { secret: fromEnv, source: 'env' };
+  }
+  if (env === 'production') {
+    throw new ConfigError('CLAIMFLOW_JWT_SECRET', 'is required when NODE_ENV=production');
+  }
+  const file = resolve(dataDir, 'jwt-secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return { secret, source: 'file' };
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { secret, source: 'file' };
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = parseEnv(environment.NODE_ENV);
+  const dataDir = resolve(environment.CLAIMFLOW_DATA_DIR || resolve(PROJECT_ROOT, 'data'));
+  const database = parseDatabaseUrl(environment.DATABASE_URL, dataDir);
+  const { secret, source } = resolveJwtSecret(env, environment.CLAIMFLOW_JWT_SECRET, dataDir);
+  const seedRaw = environment.CLAIMFLOW_SEED_DEMO;
+  if (seedRaw !== undefined && !['true', 'false', ''].includes(seedRaw)) {
+    throw new ConfigError('CLAIMFLOW_SEED_DEMO', 'must be true or false');
+  }
+  return {
+    env,
+    port: parsePort(environment.PORT),
+    host: environment.HOST || (env === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    dataDir,
+    database,
+    jwtSecret: secret,
+    jwtSecretSource: source,
+    logLevel: environment.LOG_LEVEL || (env === 'test' ? 'silent' : 'info'),
+    seedDemo: seedRaw === undefined || seedRaw === '' ? env !== 'production' : seedRaw === 'true',
+    bodyLimit: environment.CLAIMFLOW_BODY_LIMIT || '1mb',
+  };
+}

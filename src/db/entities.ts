@@ -1,0 +1,23 @@
+import { Claim, ClaimDiagnosis, ClaimHistory, ClaimLine } from '../modules/claim/claim.entity';
+import { Code } from '../modules/code/code.entity';
+import { Coverage } from '../modules/coverage/coverage.entity';
+import { Encounter, EncounterDiagnosis, EncounterLine } from '../modules/encounter/encounter.entity';
+import { Patient } from '../modules/patient/patient.entity';
+import { Payer } from '../modules/payer/payer.entity';
+import { Provider } from '../modules/provider/provider.entity';
+
+/** Every persisted entity. A new entity is added here and gets a migration for both dialects. */
+export const ENTITIES = [
+  Patient,
+  Payer,
+  Coverage,
+  Provider,
+  Code,
+  Encounter,
+  EncounterDiagnosis,
+  EncounterLine,
+  Claim,
+  ClaimDiagnosis,
+  ClaimLine,
+  ClaimHistory,
+];

@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import type { FilterQuery } from '@mikro-orm/core';
+import { FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
+import { Connection, paginate, type PageRequest } from '../../common/pagination';
+import { text } from '../../common/validate';
+import { assertVersion, flushOrConflict } from '../../common/versioning';
+import type { ServiceContext } from '../../server/context';
+import { CodeService } from '../code/code.service';
+import { validateCoding, type CleanCoding } from '../coding/coding.validation';
+import { Coverage } from '../coverage/coverage.entity';
+import { Encounter, EncounterStatus } from '../encounter/encounter.entity';
+import { EncounterService } from '../encounter/encounter.service';
+import { Claim, ClaimDiagnosis, ClaimHistory, ClaimHistoryAction, ClaimLine } from './claim.entity';
+import { CLAIM_TRANSITIONS, ClaimFrequency, ClaimStatus, EDITABLE_CLAIM_STATUSES } from './claim-status';
+import type { ChangeClaimStatusInput, ClaimFilter, CreateClaimInput, UpdateClaimInput } from './claim.inputs';
+
+export const ClaimConnection = Connection('Claim', () => Claim);
+
+/** CLM01 allows 38 characters, but many payers keep only 20 (CMS-1500 box 26 prints 14+). */
+const PCN_PATTERN = /^[A-Za-z0-9-]{1,20}$/;
+const REF_PATTERN = /^[A-Za-z0-9-]{1,50}$/;
+
+export class ClaimService {
+  private readonly codes: CodeService;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.codes = new CodeService(ctx);
+  }
+
+  async mustGet(id: string): Promise<Claim> {
+    const claim = await this.ctx.em.findOne(Claim, { id });
+    if (!claim) throw new NotFoundError('Claim', id);
+    return claim;
+  }
+
+  list(filter: ClaimFilter | null | undefined, page: PageRequest) {
+    const where: FilterQuery<Claim>[] = [];
+    if (filter?.status?.length) where.push({ status: { $in: filter.status } });
+    if (filter?.payerId) where.push({ payer: filter.payerId });
+    if (filter?.patientId) where.push({ patient: filter.patientId });
+    if (filter?.serviceDateFrom) where.push({ serviceDateFrom: { $gte: filter.serviceDateFrom } });
+    if (filter?.serviceDateTo) where.push({ serviceDateFrom: { $lte: filter.serviceDateTo } });
+    if (filter?.patientControlNumber) where.push({ patientControlNumber: filter.patientControlNumber.trim() });
+    return paginate(this.ctx.em, Claim, where.length ? { $and: where } : {}, page, ClaimConnection);
+  }
+
+  /**
+   * Copies a CODED encounter's coding into a new DRAFT claim for one coverage. The claim keeps
+   * its own copy: later edits to the encounter never change a claim.
+   */
+  async createFromEncounter(input: CreateClaimInput): Promise<Claim> {
+    const em = this.ctx.em;
+    const issues = new IssueCollector();
+    const pcn = text(issues, 'input.patientControlNumber', input.patientControlNumber, { max: 20, pattern: PCN_PATTERN, patternHint: 'must be 1–20 letters, digits or -' });
+    const priorAuth = text(issues, 'input.priorAuthNumber', input.priorAuthNumber, { max: 50, pattern: REF_PATTERN, patternHint: 'must be letters, digits or -' });
+    const [encounter, coverage] = await Promise.all([
+      em.findOne(Encounter, { id: input.encounterId }),
+      em.findOne(Coverage, { id: input.coverageId }),
+    ]);
+    if (!encounter) issues.add('input.encounterId', 'NOT_FOUND', 'no such encounter');
+    if (!coverage) issues.add('input.coverageId', 'NOT_FOUND', 'no such coverage');
+    if (encounter && coverage) {
+      if (coverage.patient.id !== encounter.patient.id) issues.add('input.coverageId', 'WRONG_PATIENT', "is not this encounter's patient's coverage");
+      else if (!coverage.isActiveOn(encounter.serviceDateFrom)) issues.add('input.coverageId', 'NOT_ACTIVE', 'is not in force on the date of service');
+    }
+    if (pcn && (await em.count(Claim, { patientControlNumber: pcn })) > 0) {
+      issues.add('input.patientControlNumber', 'DUPLICATE', 'is already used by another claim');
+    }
+    issues.throwIfAny();
+    if (encounter!.status !== EncounterStatus.CODED && encounter!.status !== EncounterStatus.BILLED) {
+      throw new FailedPreconditionError('ENCOUNTER_NOT_CODED', `Encounter ${encounter!.id} is ${encounter!.status}; finish coding (CODED) before billing it`);
+    }
+    const encounters = new EncounterService(this.ctx);
+    const current = await encounters.currentCoding(encounter!);
+    // Re-check codes as of today's tables: the encounter may have been coded before a code was retired.
+    const coding = await validateCoding(
+      { placeOfService: encounter!.placeOfService, serviceDateFrom: encounter!.serviceDateFrom, serviceDateTo: encounter!.serviceDateTo, ...current },
+      this.codes,
+      issues,
+      { root: 'encounter', diagnoses: 'encounter.diagnoses', lines: 'encounter.lines' },
+    );
+    issues.throwIfAny();
+
+    const claim = em.create(Claim, {
+      patient: encounter!.patient,
+      payer: coverage!.payer,
+      coverage: coverage!,
+      encounter: encounter!,
+      billingProvider: encounter!.billingProvider,
+      renderingProvider: encounter!.renderingProvider,
+      patientControlNumber: pcn ?? generatePatientControlNumber(),
+      priorAuthNumber: priorAuth ?? null,
+      placeOfService: coding.placeOfService,
+      serviceDateFrom: coding.serviceDateFrom,
+      serviceDateTo: coding.serviceDateTo,
+      totalChargeCents: totalCharge(coding),
+    });
+    this.replaceCoding(claim, coding, true, true);
+    encounters.markBilled(encounter!);
+    this.record(claim, ClaimHistoryAction.CREATED, { changedFields: ['*'], claimVersion: 1 });
+    await em.flush();
+    this.ctx.logger.info({ claimId: claim.id, encounterId: encounter!.id }, 'claim created');
+    return claim;
+  }
+
+  async update(input: UpdateClaimInput): Promise<Claim> {
+    const claim = await this.mustGet(input.id);
+    assertVersion('Claim', claim, input.version);
+    if (!EDITABLE_CLAIM_STATUSES.includes(claim.status)) {
+      throw new FailedPreconditionError('CLAIM_NOT_EDITABLE', `Claim ${claim.id} is ${claim.status}; only ${EDITABLE_CLAIM_STATUSES.join(', ')} claims can be edited`);
+    }
+    const issues = new IssueCollector();
+    const payerClaimNumber = input.payerClaimNumber === undefined ? undefined : text(issues, 'input.payerClaimNumber', input.payerClaimNumber, { max: 50, pattern: REF_PATTERN, patternHint: 'must be letters, digits or -' });
+    const priorAuth = input.priorAuthNumber === undefined ? undefined : text(issues, 'input.priorAuthNumber', input.priorAuthNumber, { max: 50, pattern: REF_PATTERN, patternHint: 'must be letters, digits or -' });
+    const [diagnoses, lines] = await Promise.all([claim.diagnoses.init(), claim.lines.init()]);
+    const coding = await validateCoding(
+      {
+        placeOfService: input.placeOfService ?? claim.placeOfService,
+        serviceDateFrom: claim.serviceDateFrom,
+        serviceDateTo: claim.serviceDateTo,
+        diagnoses: input.diagnoses ?? diagnoses.getItems().sort((a, b) => a.position - b.position).map((d) => d.code),
+        lines: input.lines ?? lines.getItems().sort((a, b) => a.lineNumber - b.lineNumber),
+      },
+      this.codes,
+      issues,
+      { root: 'input', diagnoses: 'input.diagnoses', lines: 'input.lines' },
+    );
+    if (input.lines) {
+      // Lines may not move the claim outside its dates of service (they come from the encounter).
+      input.lines.forEach((l, i) => {
+        if (l.serviceDate && (l.serviceDate < claim.serviceDateFrom || l.serviceDate > claim.serviceDateTo)) {
+          issues.add(`input.lines.${i}.serviceDate`, 'OUT_OF_RANGE', "must fall within the claim's dates of service");
+        }
+      });
+    }
+    issues.throwIfAny();
+
+    const changed: string[] = [];
+    const set = <K extends keyof Claim & string>(field: K, value: Claim[K] | undefined) => {
+      if (value !== undefined && claim[field] !== value) {
+        claim[field] = value;
+        changed.push(field);
+      }
+    };
+    set('frequency', input.frequency ?? undefined);
+    set('payerClaimNumber', payerClaimNumber);
+    set('priorAuthNumber', priorAuth);
+    set('placeOfService', coding.placeOfService);
+    if (input.diagnoses) changed.push('diagnoses');
+    if (input.lines) changed.push('lines');
+    this.replaceCoding(claim, coding, input.diagnoses != null, input.lines != null);
+    set('totalChargeCents', totalCharge(coding));
+    if (changed.length === 0) return claim;
+    claim.updatedAt = new Date();
+    this.record(claim, ClaimHistoryAction.UPDATED, { changedFields: changed, claimVersion: claim.version + 1 });
+    await flushOrConflict(this.ctx.em, 'Claim', claim);
+    return claim;
+  }
+
+  async changeStatus(input: ChangeClaimStatusInput): Promise<Claim> {
+    const claim = await this.mustGet(input.id);
+    assertVersion('Claim', claim, input.version);
+    return this.transition(claim, input.status);
+  }
+
+  /**
+   * Moves a claim along its lifecycle (CLAIM_TRANSITIONS) and records it. The hook for payer
+   * rules sits here: moving to READY is where scrubbing will run.
+   */
+  async transition(claim: Claim, to: ClaimStatus): Promise<Claim> {
+    const allowed = CLAIM_TRANSITIONS[claim.status];
+    if (!allowed.includes(to)) throw new InvalidStatusTransitionError('Claim', claim.id, claim.status, to, allowed);
+    if (to === ClaimStatus.READY && claim.frequency !== ClaimFrequency.ORIGINAL && !claim.payerClaimNumber) {
+      // 005010X222A1 2300 REF*F8 is required when CLM05-3 is 7 or 8.
+      throw new FailedPreconditionError('PAYER_CLAIM_NUMBER_REQUIRED', 'A replacement or void claim needs the payer claim number (REF*F8) before it is READY');
+    }
+    const from = claim.status;
+    claim.status = to;
+    if (to === ClaimStatus.SUBMITTED) claim.submittedAt = new Date();
+    this.record(claim, ClaimHistoryAction.STATUS_CHANGED, { fromStatus: from, toStatus: to, changedFields: ['status'], claimVersion: claim.version + 1 });
+    await flushOrConflict(this.ctx.em, 'Claim', claim);
+    this.ctx.logger.info({ claimId: claim.id, from, to }, 'claim status changed');
+    return claim;
+  }
+
+  private record(claim: Claim, action: ClaimHistoryAction, data: Partial<ClaimHistory> & { claimVersion: number }): void {
+    this.ctx.em.persist(
+      this.ctx.em.create(ClaimHistory, {
+        claim,
+        action,
+        actor: this.ctx.principal.sub,
+        actorRole: this.ctx.principal.role,
+        requestId: this.ctx.requestId,
+        changedFields: [],
+        ...data,
+      }),
+    );
+  }
+
+  private replaceCoding(claim: Claim, coding: CleanCoding, diagnoses: boolean, lines: boolean): void {
+    const em = this.ctx.em;
+    if (diagnoses) claim.diagnoses.set(coding.diagnoses.map((code, i) => em.create(ClaimDiagnosis, { claim, position: i + 1, code })));
+    if (lines) {
+      claim.lines.set(
+        coding.lines.map((line) =>
+          em.create(ClaimLine, { claim, ...line, lineControlNumber: `${claim.patientControlNumber}-${line.lineNumber}` }),
+        ),
+      );
+    }
+  }
+}
+
+function totalCharge(coding: CleanCoding): number {
+  return coding.lines.reduce((sum, l) => sum + l.chargeCents, 0);
+}
+
+/** `CF` + 10 base-36 characters of time and randomness: unique, short enough for every payer. */
+export function generatePatientControlNumber(): string {
+  const time = Date.now().toString(36).toUpperCase().slice(-6);
+  const rand = randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(4, '0').slice(0, 4);
+  return `CF${time}${rand}`;
+}

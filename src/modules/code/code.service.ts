@@ -1,0 +1,152 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { ServiceContext } from '../../server/context';
+import { IssueCollector, NotFoundError } from '../../common/errors';
+import { type PageRequest, paginate, Connection } from '../../common/pagination';
+import { Code, CodeSystem } from './code.entity';
+import { likeSafe, text } from '../../common/validate';
+import { isLocalDate } from '../../common/dates';
+
+export const CodeConnection = Connection('Code', () => Code);
+
+/** A code to check: which set, which code, on which date, and where it came from in the input. */
+export interface CodeCheck {
+  system: CodeSystem;
+  code: string;
+  date: string;
+  path: string;
+  /** Diagnoses and procedures must be billable; header codes are not. */
+  mustBeBillable?: boolean;
+}
+
+const SYSTEM_LABEL: Record<CodeSystem, string> = {
+  ICD10CM: 'ICD-10-CM',
+  CPT: 'CPT',
+  HCPCS: 'HCPCS',
+  MODIFIER: 'modifier',
+  POS: 'place of service',
+};
+
+export interface CodeFilter {
+  system?: CodeSystem | null;
+  search?: string | null;
+  effectiveOn?: string | null;
+}
+
+export interface CodeInput {
+  system: CodeSystem;
+  code: string;
+  shortDescription?: string | null;
+  longDescription?: string | null;
+  billable?: boolean | null;
+  effectiveFrom: string;
+  effectiveTo?: string | null;
+}
+
+export class CodeService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /**
+   * Checks that every code exists and is effective (and billable where asked) on its date, with
+   * one query for the whole batch. Adds one issue per failing code.
+   */
+  async checkCodes(checks: CodeCheck[], issues: IssueCollector): Promise<void> {
+    if (checks.length === 0) return;
+    const bySystem = new Map<CodeSystem, Set<string>>();
+    for (const c of checks) {
+      if (!bySystem.has(c.system)) bySystem.set(c.system, new Set());
+      bySystem.get(c.system)!.add(c.code);
+    }
+    const rows = await this.ctx.em.find(Code, {
+      $or: [...bySystem].map(([system, codes]) => ({ system, code: { $in: [...codes] } })),
+    });
+    const index = new Map<string, Code[]>();
+    for (const row of rows) {
+      const key = `${row.system}|${row.code}`;
+      if (!index.has(key)) index.set(key, []);
+      index.get(key)!.push(row);
+    }
+    for (const check of checks) {
+      const versions = index.get(`${check.system}|${check.code}`);
+      const label = SYSTEM_LABEL[check.system];
+      if (!versions || versions.length === 0) {
+        issues.add(check.path, 'UNKNOWN_CODE', `is not a known ${label} code`);
+        continue;
+      }
+      const effective = versions.find((v) => v.isEffectiveOn(check.date));
+      if (!effective) {
+        issues.add(check.path, 'NOT_EFFECTIVE', `is not an effective ${label} code on the date of service`);
+        continue;
+      }
+      if (check.mustBeBillable && !effective.billable) {
+        issues.add(check.path, 'NOT_BILLABLE', `is a ${label} category header, not a billable code; code to the highest specificity`);
+      }
+    }
+  }
+
+  async get(system: CodeSystem, code: string, effectiveOn?: string | null): Promise<Code | null> {
+    const rows = await this.ctx.em.find(Code, { system, code: code.trim().toUpperCase() }, { orderBy: { effectiveFrom: 'desc' } });
+    if (!effectiveOn) return rows[0] ?? null;
+    return rows.find((r) => r.isEffectiveOn(effectiveOn)) ?? null;
+  }
+
+  async list(filter: CodeFilter, page: PageRequest) {
+    const where: FilterQuery<Code>[] = [];
+    if (filter.system) where.push({ system: filter.system });
+    if (filter.effectiveOn) {
+      where.push({ effectiveFrom: { $lte: filter.effectiveOn } });
+      where.push({ $or: [{ effectiveTo: null }, { effectiveTo: { $gte: filter.effectiveOn } }] });
+    }
+    const search = filter.search?.trim();
+    if (search) {
+      const upper = search.toUpperCase().replace(/\./g, '');
+      const like = `%${likeSafe(search)}%`;
+      where.push({
+        $or: [
+          { code: { $like: `${likeSafe(upper)}%` } },
+          { shortDescription: { $ilike: like } },
+          { longDescription: { $ilike: like } },
+        ],
+      });
+    }
+    return paginate(this.ctx.em, Code, where.length ? { $and: where } : {}, page, CodeConnection);
+  }
+
+  private validateInput(input: CodeInput, issues: IssueCollector, prefix = 'input'): void {
+    text(issues, `${prefix}.code`, input.code, { max: 10, required: true, pattern: /^[A-Z0-9]{2,10}$/, patternHint: 'must be 2–10 letters or digits, without dots' });
+    text(issues, `${prefix}.shortDescription`, input.shortDescription, { max: 100 });
+    if (input.longDescription != null && input.longDescription.length > 4000) {
+      issues.add(`${prefix}.longDescription`, 'TOO_LONG', 'must be at most 4000 characters');
+    }
+    if (!isLocalDate(input.effectiveFrom)) issues.add(`${prefix}.effectiveFrom`, 'FORMAT', 'must be YYYY-MM-DD');
+    if (input.effectiveTo && input.effectiveTo < input.effectiveFrom) {
+      issues.add(`${prefix}.effectiveTo`, 'BEFORE_START', 'must not be before effectiveFrom');
+    }
+  }
+
+  async create(input: CodeInput): Promise<Code> {
+    const issues = new IssueCollector();
+    this.validateInput(input, issues);
+    const normalized = input.code?.trim().toUpperCase();
+    if (issues.ok && (await this.ctx.em.count(Code, { system: input.system, code: normalized, effectiveFrom: input.effectiveFrom })) > 0) {
+      issues.add('input.effectiveFrom', 'DUPLICATE', 'this code already has a row starting on that date');
+    }
+    issues.throwIfAny();
+    const code = this.ctx.em.create(Code, {
+      system: input.system,
+      code: input.code.trim().toUpperCase(),
+      shortDescription: input.shortDescription?.trim() || null,
+      longDescription: input.longDescription?.trim() || null,
+      billable: input.billable ?? true,
+      effectiveFrom: input.effectiveFrom,
+      effectiveTo: input.effectiveTo ?? null,
+    });
+    await this.ctx.em.flush();
+    return code;
+  }
+
+  async mustGet(id: string): Promise<Code> {
+    const code = await this.ctx.em.findOne(Code, { id });
+    if (!code) throw new NotFoundError('Code', id);
+    return code;
+  }
+}

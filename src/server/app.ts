@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request, type Response } from 'express';
+import type { MikroORM } from '@mikro-orm/core';
+import type { GraphQLSchema } from 'graphql';
+import { bearerToken, TokenError, verifyToken } from '../auth/jwt';
+import { UnauthenticatedError } from '../common/errors';
+import type { AppConfig } from '../config';
+import { buildRequestContext, type RequestContext } from './context';
+import { describeForLog, formatError, isUnexpected } from './format-error';
+import type { Logger } from './logger';
+import { mountPlayground } from './playground';
+import { buildAppSchema } from './schema';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Logs unexpected errors once, with the request id and without PHI, and tags responses. */
+function errorLoggingPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            if (isUnexpected(error.originalError ?? error, error.extensions?.code)) {
+              contextValue.logger.error({ operationName, path: error.path, ...describeForLog(error.originalError ?? error) }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind === 'single' && response.body.singleResult.errors) {
+            for (const e of response.body.singleResult.errors) {
+              if (e.extensions) (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export interface App {
+  app: express.Express;
+  apollo: ApolloServer<RequestContext>;
+  schema: GraphQLSchema;
+}
+
+export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger, httpServer?: Server): Promise<App> {
+  const schema = await buildAppSchema();
+  const production = config.env === 'production';
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    plugins: [
+      // Cache hints are unused; the plugin costs ~30–45 % CPU on nested lists (shared STACK.md).
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      errorLoggingPlugin(),
+      ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use((req: Request, res: Response, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const started = process.hrtime.bigint();
+    res.locals.requestId = requestId;
+    res.locals.logger = logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      res.locals.logger.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  if (!production || process.env.CLAIMFLOW_PLAYGROUND === 'true') mountPlayground(app);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const requestId = res.locals.requestId as string;
+        const log = res.locals.logger as Logger;
+        const token = bearerToken(req.header('authorization'));
+        if (!token) throw new UnauthenticatedError();
+        let principal;
+        try {
+          principal = verifyToken(config.jwtSecret, token);
+        } catch (err) {
+          if (err instanceof TokenError) {
+            log.warn({ reason: err.message }, 'token refused');
+            throw new UnauthenticatedError(`Authentication failed: ${err.message}`);
+          }
+          throw err;
+        }
+        const requestLog = log.child({ sub: principal.sub, role: principal.role });
+        return buildRequestContext(orm, principal, requestId, requestLog);
+      },
+    }),
+  );
+
+  // Malformed JSON bodies and oversize requests: a clear 4xx, never a stack trace.
+  app.use((err: { type?: string; status?: number }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err?.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: `Request body exceeds ${config.bodyLimit}`, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (err?.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    next(err);
+  });
+
+  return { app, apollo, schema };
+}

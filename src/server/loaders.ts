@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { Claim, ClaimDiagnosis, ClaimHistory, ClaimLine } from '../modules/claim/claim.entity';
+import { Coverage } from '../modules/coverage/coverage.entity';
+import { Encounter, EncounterDiagnosis, EncounterLine } from '../modules/encounter/encounter.entity';
+import { Patient } from '../modules/patient/patient.entity';
+import { Payer } from '../modules/payer/payer.entity';
+import { Provider } from '../modules/provider/provider.entity';
+
+/** One SELECT … WHERE id IN (…) per batch; missing ids resolve to null. */
+function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** One SELECT … WHERE <fk> IN (…) per batch, grouped by parent id and ordered within it. */
+function childrenLoader<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  foreignKey: keyof T & string,
+  orderBy: QueryOrderMap<T>,
+): DataLoader<string, T[]> {
+  return new DataLoader(async (parentIds) => {
+    const rows = await em.find(entity, { [foreignKey]: { $in: [...parentIds] } } as FilterQuery<T>, { orderBy });
+    const grouped = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const parent = (row[foreignKey] as unknown as { id: string }).id;
+      grouped.get(parent)?.push(row);
+    }
+    return parentIds.map((id) => grouped.get(id) ?? []);
+  });
+}
+
+/** Per-request DataLoaders: every nested edge of the schema resolves through one of these. */
+export function createLoaders(em: EntityManager) {
+  return {
+    patientById: byIdLoader(em, Patient),
+    payerById: byIdLoader(em, Payer),
+    coverageById: byIdLoader(em, Coverage),
+    providerById: byIdLoader(em, Provider),
+    encounterById: byIdLoader(em, Encounter),
+    claimById: byIdLoader(em, Claim),
+    coveragesByPatientId: childrenLoader(em, Coverage, 'patient', { order: 'asc', id: 'asc' }),
+    encounterDiagnosesByEncounterId: childrenLoader(em, EncounterDiagnosis, 'encounter', { position: 'asc' }),
+    encounterLinesByEncounterId: childrenLoader(em, EncounterLine, 'encounter', { lineNumber: 'asc' }),
+    claimDiagnosesByClaimId: childrenLoader(em, ClaimDiagnosis, 'claim', { position: 'asc' }),
+    claimLinesByClaimId: childrenLoader(em, ClaimLine, 'claim', { lineNumber: 'asc' }),
+    claimHistoryByClaimId: childrenLoader(em, ClaimHistory, 'claim', { at: 'asc', id: 'asc' }),
+    claimsByEncounterId: childrenLoader(em, Claim, 'encounter', { id: 'asc' }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

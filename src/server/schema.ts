@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type AuthChecker } from 'type-graphql';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors';
+import { ClaimResolver } from '../modules/claim/claim.resolver';
+import { CodeResolver } from '../modules/code/code.resolver';
+import { CoverageResolver } from '../modules/coverage/coverage.resolver';
+import { EncounterResolver } from '../modules/encounter/encounter.resolver';
+import { PatientResolver } from '../modules/patient/patient.resolver';
+import { PayerResolver } from '../modules/payer/payer.resolver';
+import { ProviderResolver } from '../modules/provider/provider.resolver';
+import type { RequestContext } from './context';
+
+export const RESOLVERS = [
+  PatientResolver,
+  PayerResolver,
+  CoverageResolver,
+  ProviderResolver,
+  CodeResolver,
+  EncounterResolver,
+  ClaimResolver,
+] as const;
+
+/**
+ * Runs only on fields marked @Authorized (root queries and mutations), never as a global
+ * middleware: a per-field check costs ~5× the CPU on nested lists (see shared STACK.md).
+ */
+const authChecker: AuthChecker<RequestContext> = ({ context }, roles) => {
+  if (!context.principal) throw new UnauthenticatedError();
+  if (roles.length > 0 && !roles.includes(context.principal.role)) throw new ForbiddenError(roles);
+  return true;
+};
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return cached;
+}

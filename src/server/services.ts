@@ -1,0 +1,23 @@
+import { ClaimService } from '../modules/claim/claim.service';
+import { CodeService } from '../modules/code/code.service';
+import { CoverageService } from '../modules/coverage/coverage.service';
+import { EncounterService } from '../modules/encounter/encounter.service';
+import { PatientService } from '../modules/patient/patient.service';
+import { PayerService } from '../modules/payer/payer.service';
+import { ProviderService } from '../modules/provider/provider.service';
+import type { ServiceContext } from './context';
+
+/** Services bound to one caller's context. Cheap to build: they hold no state of their own. */
+export function createServices(ctx: ServiceContext) {
+  return {
+    patients: new PatientService(ctx),
+    payers: new PayerService(ctx),
+    coverages: new CoverageService(ctx),
+    providers: new ProviderService(ctx),
+    codes: new CodeService(ctx),
+    encounters: new EncounterService(ctx),
+    claims: new ClaimService(ctx),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
