@@ -25,6 +25,7 @@ export function text(
     return undefined;
   }
   // X12 treats ~ * : ^ as delimiters in common use; they cannot travel inside an element.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
   if (/[~*:^|\\]/.test(trimmed) || /[\u0000-\u001f]/.test(trimmed)) {
     issues.add(path, 'INVALID_CHARACTERS', 'contains characters that cannot be sent in X12 (~ * : ^ | \\ or control characters)');
     return undefined;

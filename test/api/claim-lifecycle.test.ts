@@ -39,7 +39,8 @@ describe('claim lifecycle over HTTP', () => {
   it('walks DRAFT → READY → SUBMITTED → ACCEPTED → DENIED → APPEALED and records each step', async () => {
     const { coverage, encounter } = await codedEncounterAndCoverage();
     const created = await t.gql(CreateClaimDocument, { input: { encounterId: encounter.id, coverageId: coverage.id } }, { role: Role.BILLER });
-    let { id, version } = created.data!.createClaim.claim;
+    const { id } = created.data!.createClaim.claim;
+    let { version } = created.data!.createClaim.claim;
     for (const status of [ClaimStatus.READY, ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.DENIED, ClaimStatus.APPEALED]) {
       const res = await t.gql(ChangeClaimStatusDocument, { input: { id, version, status } }, { role: Role.BILLER });
       expect(res.errors).toBeUndefined();

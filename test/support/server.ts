@@ -4,7 +4,7 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import { signToken } from '../../src/auth/jwt';
 import { Role } from '../../src/common/enums';
 import { loadConfig, type AppConfig } from '../../src/config';
-import { createLogger } from '../../src/server/logger';
+import { createLogger, type Logger } from '../../src/server/logger';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { Builders, loadCodes, systemContext } from '../../src/seed/builders';
 import { createTestDb, type TestDb } from './db';
@@ -33,11 +33,13 @@ export interface TestServer {
 }
 
 /** Starts the real server (Express + Apollo) on 127.0.0.1 with a random port and a fresh database. */
-export async function startTestServer(opts: { countQueries?: boolean; seedCodes?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { countQueries?: boolean; seedCodes?: boolean; env?: NodeJS.ProcessEnv; logger?: Logger } = {},
+): Promise<TestServer> {
   const db = await createTestDb({ countQueries: opts.countQueries });
   const base = loadConfig({ ...process.env, ...opts.env });
   const config: AppConfig = { ...base, port: 0, host: '127.0.0.1', database: db.config };
-  const server = await startServer(config, createLogger(config.logLevel), { orm: db.orm });
+  const server = await startServer(config, opts.logger ?? createLogger(config.logLevel), { orm: db.orm });
   if (opts.seedCodes !== false) await loadCodes(db.orm.em.fork());
   const url = `http://127.0.0.1:${server.port}`;
   const token = (role: Role, sub = `test-${role.toLowerCase()}`) => signToken(config.jwtSecret, { sub, role }, 3600);

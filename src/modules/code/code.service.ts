@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { ServiceContext } from '../../server/context';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { type PageRequest, paginate, Connection } from '../../common/pagination';
-import { Code, CodeSystem } from './code.entity';
+import { Code, type CodeSystem } from './code.entity';
 import { likeSafe, text } from '../../common/validate';
 import { isLocalDate } from '../../common/dates';
 
