@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     if (seeded) logger.info(seeded, 'seeded demo data');
   }
   logger.info({ url: `${server.url}/graphql` }, 'listening');
+  // pino writes asynchronously; let its lines out first so the banner is the last thing shown.
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   if (config.env !== 'production') {
     const token = signToken(config.jwtSecret, { sub: 'demo-admin', role: Role.ADMIN }, 12 * 3600);
     process.stdout.write(
