@@ -1,5 +1,8 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { BaseSqlitePlatform } from '@mikro-orm/better-sqlite';
 import { isLocalDate, today } from './dates';
-import type { IssueCollector } from './errors';
+import { IssueCollector } from './errors';
+import { UUID_PATTERN } from './ids';
 
 /**
  * Small field checks used by services. Each adds an issue naming the path and never the value.
@@ -84,4 +87,24 @@ export const POSTAL_CODE_PATTERN = /^[0-9]{5}([0-9]{4})?$/;
  */
 export function likeSafe(value: string): string {
   return value.trim().replace(/[\\%_]/g, '');
+}
+
+/**
+ * A case-insensitive LIKE condition for both dialects. MikroORM sends `$ilike` as ILIKE, which
+ * only PostgreSQL knows (SQLite fails with a syntax error); SQLite's LIKE already ignores ASCII case.
+ */
+export function ilike(em: EntityManager, pattern: string): { $ilike: string } | { $like: string } {
+  return em.getPlatform() instanceof BaseSqlitePlatform ? { $like: pattern } : { $ilike: pattern };
+}
+
+/**
+ * Id arguments of list filters must look like the ids this API issues: PostgreSQL's uuid columns
+ * answer anything else with a driver error (SQLite would just match nothing).
+ */
+export function assertIdFilters(ids: Record<string, string | null | undefined>): void {
+  const issues = new IssueCollector();
+  for (const [path, value] of Object.entries(ids)) {
+    if (value != null && !UUID_PATTERN.test(value)) issues.add(path, 'FORMAT', 'is not an id this API issued');
+  }
+  issues.throwIfAny();
 }

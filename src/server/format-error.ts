@@ -21,15 +21,62 @@ const SAFE_EXTENSION_KEYS = new Set([
 /**
  * graphql-js repeats rejected input values in its coercion messages ("got invalid value
  * {…birthDate…}"). A birth date or member id is PHI, so those values are cut out.
+ *
+ * The printed value is skipped by reading it (quoted strings with escapes, nested {…}/[…]),
+ * not by searching for the next `;`: a value such as an address "Apt 5; rear" contains one.
  */
 export function stripInputValues(message: string): string {
-  return message
-    .replace(/(Variable "\$[^"]+" got invalid value) .*? (at "[^"]*")/s, '$1 $2')
-    .replace(/(Variable "\$[^"]+" got invalid value) [^;]*;/s, '$1;')
-    .replace(/(Expected value of type "[^"]+", found) [^;]*(;|$)/s, '$1 an invalid value$2')
+  const variable = /^(Variable "\$[^"]+" got invalid value) /.exec(message);
+  if (variable) {
+    // `Variable "$v" got invalid value <value>[ at "<path>"]; <reason>`
+    const end = endOfPrintedValue(message, variable[0].length, (i) => message.startsWith(' at "', i) || message.startsWith('; ', i));
+    return variable[1] + stripReason(message.slice(end));
+  }
+  return stripReason(message);
+}
+
+function stripReason(message: string): string {
+  let out = message;
+  const found = /Expected value of type "[^"]+", found /.exec(out);
+  if (found) {
+    // `Expected value of type "T", found <literal>; <reason>` or `… found <literal>.`
+    const start = found.index + found[0].length;
+    const end = endOfPrintedValue(out, start, (i) => out.startsWith('; ', i) || (i === out.length - 1 && out[i] === '.'));
+    out = `${out.slice(0, start)}an invalid value${out.slice(end)}`;
+  }
+  return out
     .replace(/(cannot represent [^:]*value): .*$/s, '$1.')
-    .replace(/Value "[^"]*" does not exist in/, 'Value does not exist in')
+    .replace(/Value ".*" does not exist in ("[^"]+" enum)/s, 'Value does not exist in $1')
     .replace(/(Expected type "[^"]+")\. .*(must be .*)$/s, '$1. $2');
+}
+
+/**
+ * Index just past a value as graphql-js prints it (`inspect` for variables, `print` for
+ * literals): strings in double or triple quotes, lists and objects nested to any depth.
+ */
+function endOfPrintedValue(s: string, start: number, isEnd: (i: number) => boolean): number {
+  let depth = 0;
+  let i = start;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"') {
+      if (s.startsWith('"""', i)) {
+        let j = i + 3;
+        while (j < s.length && !(s.startsWith('"""', j) && s[j - 1] !== '\\')) j++;
+        i = Math.min(s.length, j + 3);
+      } else {
+        let j = i + 1;
+        while (j < s.length && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
+        i = Math.min(s.length, j + 1);
+      }
+      continue;
+    }
+    if (depth === 0 && isEnd(i)) return i;
+    if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && depth > 0) depth--;
+    i++;
+  }
+  return s.length;
 }
 
 const PASS_THROUGH_CODES = new Set<string>([

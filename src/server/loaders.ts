@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { UUID_PATTERN } from '../common/ids';
 import { Claim, ClaimDiagnosis, ClaimHistory, ClaimLine } from '../modules/claim/claim.entity';
 import { Coverage } from '../modules/coverage/coverage.entity';
 import { Encounter, EncounterDiagnosis, EncounterLine } from '../modules/encounter/encounter.entity';
@@ -7,10 +8,14 @@ import { Patient } from '../modules/patient/patient.entity';
 import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
 
-/** One SELECT … WHERE id IN (…) per batch; missing ids resolve to null. */
+/**
+ * One SELECT … WHERE id IN (…) per batch; missing ids resolve to null. Ids that are not UUIDs
+ * (`claim(id: "abc")`) cannot exist and are not sent: PostgreSQL's uuid columns would refuse them.
+ */
 function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>): DataLoader<string, T | null> {
   return new DataLoader(async (ids) => {
-    const rows = await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const wellFormed = ids.filter((id) => UUID_PATTERN.test(id));
+    const rows = wellFormed.length ? await em.find(entity, { id: { $in: wellFormed } } as unknown as FilterQuery<T>) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });

@@ -1,8 +1,9 @@
+import { findById } from '../../common/find';
 import { randomBytes } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
 import { FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
-import { text } from '../../common/validate';
+import { assertIdFilters, text } from '../../common/validate';
 import { assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import { CodeService } from '../code/code.service';
@@ -28,12 +29,13 @@ export class ClaimService {
   }
 
   async mustGet(id: string): Promise<Claim> {
-    const claim = await this.ctx.em.findOne(Claim, { id });
+    const claim = await findById(this.ctx.em, Claim, id);
     if (!claim) throw new NotFoundError('Claim', id);
     return claim;
   }
 
   list(filter: ClaimFilter | null | undefined, page: PageRequest) {
+    assertIdFilters({ 'filter.payerId': filter?.payerId, 'filter.patientId': filter?.patientId });
     const where: FilterQuery<Claim>[] = [];
     if (filter?.status?.length) where.push({ status: { $in: filter.status } });
     if (filter?.payerId) where.push({ payer: filter.payerId });
@@ -54,8 +56,8 @@ export class ClaimService {
     const pcn = text(issues, 'input.patientControlNumber', input.patientControlNumber, { max: 20, pattern: PCN_PATTERN, patternHint: 'must be 1–20 letters, digits or -' });
     const priorAuth = text(issues, 'input.priorAuthNumber', input.priorAuthNumber, { max: 50, pattern: REF_PATTERN, patternHint: 'must be letters, digits or -' });
     const [encounter, coverage] = await Promise.all([
-      em.findOne(Encounter, { id: input.encounterId }),
-      em.findOne(Coverage, { id: input.coverageId }),
+      findById(em, Encounter, input.encounterId),
+      findById(em, Coverage, input.coverageId),
     ]);
     if (!encounter) issues.add('input.encounterId', 'NOT_FOUND', 'no such encounter');
     if (!coverage) issues.add('input.coverageId', 'NOT_FOUND', 'no such coverage');
@@ -125,14 +127,8 @@ export class ClaimService {
       issues,
       { root: 'input', diagnoses: 'input.diagnoses', lines: 'input.lines' },
     );
-    if (input.lines) {
-      // Lines may not move the claim outside its dates of service (they come from the encounter).
-      input.lines.forEach((l, i) => {
-        if (l.serviceDate && (l.serviceDate < claim.serviceDateFrom || l.serviceDate > claim.serviceDateTo)) {
-          issues.add(`input.lines.${i}.serviceDate`, 'OUT_OF_RANGE', "must fall within the claim's dates of service");
-        }
-      });
-    }
+    // Lines may not move the claim outside its dates of service (they come from the encounter):
+    // validateCoding checks each line date against the claim's own dates above.
     issues.throwIfAny();
 
     const changed: string[] = [];

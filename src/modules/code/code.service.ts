@@ -1,9 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { ServiceContext } from '../../server/context';
+import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { type PageRequest, paginate, Connection } from '../../common/pagination';
 import { Code, type CodeSystem } from './code.entity';
-import { likeSafe, text } from '../../common/validate';
+import { ilike, likeSafe, text } from '../../common/validate';
 import { isLocalDate } from '../../common/dates';
 
 export const CodeConnection = Connection('Code', () => Code);
@@ -103,8 +104,8 @@ export class CodeService {
       where.push({
         $or: [
           { code: { $like: `${likeSafe(upper)}%` } },
-          { shortDescription: { $ilike: like } },
-          { longDescription: { $ilike: like } },
+          { shortDescription: ilike(this.ctx.em, like) },
+          { longDescription: ilike(this.ctx.em, like) },
         ],
       });
     }
@@ -145,7 +146,7 @@ export class CodeService {
   }
 
   async mustGet(id: string): Promise<Code> {
-    const code = await this.ctx.em.findOne(Code, { id });
+    const code = await findById(this.ctx.em, Code, id);
     if (!code) throw new NotFoundError('Code', id);
     return code;
   }

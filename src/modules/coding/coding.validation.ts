@@ -73,6 +73,7 @@ export async function validateCoding(
   if (datesOk) {
     if (to < from) issues.add(`${root}.serviceDateTo`, 'BEFORE_START', 'must not be before serviceDateFrom');
     if (from > today()) issues.add(`${root}.serviceDateFrom`, 'IN_FUTURE', 'a service cannot be billed before it happens');
+    else if (to > today()) issues.add(`${root}.serviceDateTo`, 'IN_FUTURE', 'a service cannot be billed before it happens');
   }
 
   const diagnoses = input.diagnoses.map(normalizeDiagnosisCode);

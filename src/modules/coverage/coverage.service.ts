@@ -1,7 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
-import { dateRange, pastOrTodayDate, text } from '../../common/validate';
+import { assertIdFilters, dateRange, pastOrTodayDate, text } from '../../common/validate';
 import { applyPatch, assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import { Patient } from '../patient/patient.entity';
@@ -17,12 +18,13 @@ export class CoverageService {
   constructor(private readonly ctx: ServiceContext) {}
 
   async mustGet(id: string): Promise<Coverage> {
-    const coverage = await this.ctx.em.findOne(Coverage, { id });
+    const coverage = await findById(this.ctx.em, Coverage, id);
     if (!coverage) throw new NotFoundError('Coverage', id);
     return coverage;
   }
 
   list(filter: CoverageFilter | null | undefined, page: PageRequest) {
+    assertIdFilters({ 'filter.patientId': filter?.patientId, 'filter.payerId': filter?.payerId });
     const where: FilterQuery<Coverage>[] = [];
     if (filter?.patientId) where.push({ patient: filter.patientId });
     if (filter?.payerId) where.push({ payer: filter.payerId });
@@ -37,8 +39,8 @@ export class CoverageService {
     const issues = new IssueCollector();
     const clean = this.validateFields(input, issues, true) as CoverageFields;
     const [patient, payer] = await Promise.all([
-      this.ctx.em.findOne(Patient, { id: input.patientId }),
-      this.ctx.em.findOne(Payer, { id: input.payerId }),
+      findById(this.ctx.em, Patient, input.patientId),
+      findById(this.ctx.em, Payer, input.payerId),
     ]);
     if (!patient) issues.add('input.patientId', 'NOT_FOUND', 'no such patient');
     if (!payer) issues.add('input.payerId', 'NOT_FOUND', 'no such payer');

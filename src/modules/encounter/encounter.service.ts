@@ -1,6 +1,8 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { ref, type FilterQuery } from '@mikro-orm/core';
+import { findById } from '../../common/find';
 import { FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
+import { assertIdFilters } from '../../common/validate';
 import { assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import { CodeService } from '../code/code.service';
@@ -29,12 +31,13 @@ export class EncounterService {
   }
 
   async mustGet(id: string): Promise<Encounter> {
-    const encounter = await this.ctx.em.findOne(Encounter, { id });
+    const encounter = await findById(this.ctx.em, Encounter, id);
     if (!encounter) throw new NotFoundError('Encounter', id);
     return encounter;
   }
 
   list(filter: EncounterFilter | null | undefined, page: PageRequest) {
+    assertIdFilters({ 'filter.patientId': filter?.patientId });
     const where: FilterQuery<Encounter>[] = [];
     if (filter?.status?.length) where.push({ status: { $in: filter.status } });
     if (filter?.patientId) where.push({ patient: filter.patientId });
@@ -46,9 +49,9 @@ export class EncounterService {
   async create(input: CreateEncounterInput): Promise<Encounter> {
     const issues = new IssueCollector();
     const [patient, billing, rendering] = await Promise.all([
-      this.ctx.em.findOne(Patient, { id: input.patientId }),
-      this.ctx.em.findOne(Provider, { id: input.billingProviderId }),
-      this.ctx.em.findOne(Provider, { id: input.renderingProviderId }),
+      findById(this.ctx.em, Patient, input.patientId),
+      findById(this.ctx.em, Provider, input.billingProviderId),
+      findById(this.ctx.em, Provider, input.renderingProviderId),
     ]);
     if (!patient) issues.add('input.patientId', 'NOT_FOUND', 'no such patient');
     checkProviders(billing, rendering, issues);
@@ -87,30 +90,37 @@ export class EncounterService {
     }
     const issues = new IssueCollector();
     const [billing, rendering] = await Promise.all([
-      input.billingProviderId ? this.ctx.em.findOne(Provider, { id: input.billingProviderId }) : this.ctx.em.findOne(Provider, { id: encounter.billingProvider.id }),
-      input.renderingProviderId ? this.ctx.em.findOne(Provider, { id: input.renderingProviderId }) : this.ctx.em.findOne(Provider, { id: encounter.renderingProvider.id }),
+      findById(this.ctx.em, Provider, input.billingProviderId ?? encounter.billingProvider.id),
+      findById(this.ctx.em, Provider, input.renderingProviderId ?? encounter.renderingProvider.id),
     ]);
     checkProviders(billing, rendering, issues);
     const current = await this.currentCoding(encounter);
+    const singleDay = encounter.serviceDateFrom === encounter.serviceDateTo;
+    const from = input.serviceDateFrom ?? encounter.serviceDateFrom;
+    // A one-day visit moved to another day stays a one-day visit, and its lines move with it.
+    const to = input.serviceDateTo ?? (singleDay && input.serviceDateFrom ? from : encounter.serviceDateTo);
+    const carryLines = !input.lines && singleDay && from !== encounter.serviceDateFrom && from === to;
+    const lines = input.lines ?? (carryLines ? current.lines.map((l) => ({ ...l, serviceDate: from })) : current.lines);
     const coding = await validateCoding(
       {
         placeOfService: input.placeOfService ?? encounter.placeOfService,
-        serviceDateFrom: input.serviceDateFrom ?? encounter.serviceDateFrom,
-        serviceDateTo: input.serviceDateTo ?? input.serviceDateFrom ?? encounter.serviceDateTo,
+        serviceDateFrom: from,
+        serviceDateTo: to,
         diagnoses: input.diagnoses ?? current.diagnoses,
-        lines: input.lines ?? current.lines,
+        lines,
       },
       this.codes,
       issues,
-      { root: 'input', diagnoses: 'input.diagnoses', lines: 'input.lines' },
+      // Problems in parts the client did not send are named where they live: the stored encounter.
+      { root: 'input', diagnoses: input.diagnoses ? 'input.diagnoses' : 'encounter.diagnoses', lines: input.lines ? 'input.lines' : 'encounter.lines' },
     );
     issues.throwIfAny();
-    encounter.billingProvider = billing!.id === encounter.billingProvider.id ? encounter.billingProvider : (this.ctx.em.getReference(Provider, billing!.id, { wrapped: true }) as Encounter['billingProvider']);
-    encounter.renderingProvider = rendering!.id === encounter.renderingProvider.id ? encounter.renderingProvider : (this.ctx.em.getReference(Provider, rendering!.id, { wrapped: true }) as Encounter['renderingProvider']);
+    encounter.billingProvider = ref(billing!);
+    encounter.renderingProvider = ref(rendering!);
     encounter.placeOfService = coding.placeOfService;
     encounter.serviceDateFrom = coding.serviceDateFrom;
     encounter.serviceDateTo = coding.serviceDateTo;
-    await this.replaceCodingPersisted(encounter, coding, input.diagnoses != null, input.lines != null);
+    await this.replaceCodingPersisted(encounter, coding, input.diagnoses != null, input.lines != null || carryLines);
     encounter.updatedAt = new Date();
     await flushOrConflict(this.ctx.em, 'Encounter', encounter);
     return encounter;

@@ -1,7 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
-import { POSTAL_CODE_PATTERN, US_STATE_PATTERN, likeSafe, pastOrTodayDate, text } from '../../common/validate';
+import { POSTAL_CODE_PATTERN, US_STATE_PATTERN, ilike, likeSafe, pastOrTodayDate, text } from '../../common/validate';
 import { applyPatch, assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import type { CreatePatientInput, PatientFilter, UpdatePatientInput } from './patient.inputs';
@@ -15,7 +16,7 @@ export class PatientService {
   constructor(private readonly ctx: ServiceContext) {}
 
   async get(id: string): Promise<Patient | null> {
-    return this.ctx.em.findOne(Patient, { id });
+    return findById(this.ctx.em, Patient, id);
   }
 
   async mustGet(id: string): Promise<Patient> {
@@ -26,7 +27,7 @@ export class PatientService {
 
   async list(filter: PatientFilter | null | undefined, page: PageRequest) {
     const where: FilterQuery<Patient>[] = [];
-    if (filter?.lastNamePrefix) where.push({ lastName: { $ilike: `${likeSafe(filter.lastNamePrefix)}%` } });
+    if (filter?.lastNamePrefix) where.push({ lastName: ilike(this.ctx.em, `${likeSafe(filter.lastNamePrefix)}%`) });
     if (filter?.birthDate) where.push({ birthDate: filter.birthDate });
     return paginate(this.ctx.em, Patient, where.length ? { $and: where } : {}, page, PatientConnection);
   }

@@ -1,6 +1,7 @@
+import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
-import { integer, likeSafe, text } from '../../common/validate';
+import { ilike, integer, likeSafe, text } from '../../common/validate';
 import { applyPatch, assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import { Payer } from './payer.entity';
@@ -12,13 +13,13 @@ export class PayerService {
   constructor(private readonly ctx: ServiceContext) {}
 
   async mustGet(id: string): Promise<Payer> {
-    const payer = await this.ctx.em.findOne(Payer, { id });
+    const payer = await findById(this.ctx.em, Payer, id);
     if (!payer) throw new NotFoundError('Payer', id);
     return payer;
   }
 
   list(search: string | null | undefined, page: PageRequest) {
-    const where = search && likeSafe(search) ? { name: { $ilike: `%${likeSafe(search)}%` } } : {};
+    const where = search && likeSafe(search) ? { name: ilike(this.ctx.em, `%${likeSafe(search)}%`) } : {};
     return paginate(this.ctx.em, Payer, where, page, PayerConnection);
   }
 

@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { NPI_PATTERN, TAXONOMY_PATTERN, TIN_PATTERN, isValidNpi } from '../../common/formats';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
@@ -14,7 +15,7 @@ export class ProviderService {
   constructor(private readonly ctx: ServiceContext) {}
 
   async mustGet(id: string): Promise<Provider> {
-    const provider = await this.ctx.em.findOne(Provider, { id });
+    const provider = await findById(this.ctx.em, Provider, id);
     if (!provider) throw new NotFoundError('Provider', id);
     return provider;
   }

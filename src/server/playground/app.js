@@ -21,10 +21,16 @@
     showState();
   });
 
-  function fetcher(params) {
-    var headers = { 'content-type': 'application/json', accept: 'application/json' };
+  // Headers typed into GraphiQL's Headers tab are sent too; an Authorization there wins over the box.
+  function fetcher(params, opts) {
+    var headers = Object.assign({}, (opts && opts.headers) || {});
+    var hasAuth = Object.keys(headers).some(function (k) {
+      return k.toLowerCase() === 'authorization';
+    });
+    headers['content-type'] = 'application/json';
+    headers.accept = 'application/json';
     var token = input.value.trim();
-    if (token) headers.authorization = 'Bearer ' + token;
+    if (token && !hasAuth) headers.authorization = 'Bearer ' + token;
     return fetch('/graphql', { method: 'POST', headers: headers, body: JSON.stringify(params) }).then(function (res) {
       return res.json();
     });
