@@ -145,6 +145,16 @@ export class Builders {
     return encounter;
   }
 
+  /** What a claim needs: a payer, a provider, a patient covered by the payer, a CODED encounter. */
+  async codedVisit(): Promise<{ payer: Payer; provider: Provider; patient: Patient; coverage: Coverage; encounter: Encounter }> {
+    const payer = await this.payer();
+    const provider = await this.provider();
+    const patient = await this.patient();
+    const coverage = await this.coverage(patient, payer);
+    const encounter = await this.encounter({ patient, provider });
+    return { payer, provider, patient, coverage, encounter };
+  }
+
   /** A claim created from a new coded encounter, then walked along the lifecycle to `status`. */
   async claim(opts: {
     patient: Patient;

@@ -3,7 +3,6 @@ import jwt from 'jsonwebtoken';
 import { CLOCK_TOLERANCE_SECONDS, JWT_ISSUER } from '../../src/auth/jwt';
 import { addDays, today } from '../../src/common/dates';
 import { Role } from '../../src/common/enums';
-import { ENTITIES } from '../../src/db/entities';
 import type { Coverage } from '../../src/modules/coverage/coverage.entity';
 import type { Encounter } from '../../src/modules/encounter/encounter.entity';
 import type { Patient } from '../../src/modules/patient/patient.entity';
@@ -53,22 +52,9 @@ let fx: { payer: Payer; provider: Provider; patient: Patient; coverage: Coverage
 
 beforeAll(async () => {
   t = await startTestServer();
-  const b = t.builders();
-  const payer = await b.payer();
-  const provider = await b.provider();
-  const patient = await b.patient();
-  const coverage = await b.coverage(patient, payer);
-  const encounter = await b.encounter({ patient, provider });
-  fx = { payer, provider, patient, coverage, encounter };
+  fx = await t.builders().codedVisit();
 });
 afterAll(() => t.stop());
-
-async function rowCounts(): Promise<Record<string, number>> {
-  const em = t.db.orm.em.fork();
-  const counts: Record<string, number> = {};
-  for (const entity of ENTITIES) counts[entity.name] = await em.count(entity, {});
-  return counts;
-}
 
 function expectUnauthenticated(res: RawResult, token?: string) {
   expect(res.status).toBe(401);
@@ -97,10 +83,10 @@ describe('authentication', () => {
   });
 
   it('no Authorization header on a mutation: 401 and nothing written', async () => {
-    const before = await rowCounts();
+    const before = await t.rowCounts();
     const res = await rawGql(t, CreatePayerDocument, { input: { name: 'Sneaky', payerId: 'SNEAKY1', claimFilingIndicator: 'COMMERCIAL', timelyFilingDays: 90, appealDays: 90 } }, { token: null });
     expectUnauthenticated(res);
-    expect(await rowCounts()).toEqual(before);
+    expect(await t.rowCounts()).toEqual(before);
   });
 
   it.each([
@@ -316,14 +302,14 @@ describe('role matrix', () => {
     const forbidden = ALL_ROLES.filter((r) => !c.allowed.includes(r));
 
     it.each(forbidden.map((r) => [r]))('%s is FORBIDDEN, and nothing is written', async (role) => {
-      const before = await rowCounts();
+      const before = await t.rowCounts();
       const res = await rawGql(t, c.doc, c.variables(role), { token: t.token(role) });
       expect(res.status).toBe(200);
       expect(res.body.errors).toHaveLength(1);
       expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: [...c.allowed] });
       expect(res.body.errors![0]!.path).toEqual([name]);
       expect(res.body.data ?? null).toBeNull();
-      expect(await rowCounts()).toEqual(before);
+      expect(await t.rowCounts()).toEqual(before);
     });
 
     it.each(c.allowed.map((r) => [r]))('%s is let through to the resolver', async (role) => {
@@ -341,9 +327,9 @@ describe('role matrix', () => {
     });
 
     it('without a token is UNAUTHENTICATED', async () => {
-      const before = await rowCounts();
+      const before = await t.rowCounts();
       expectUnauthenticated(await rawGql(t, c.doc, c.variables(Role.ADMIN), { token: null }));
-      expect(await rowCounts()).toEqual(before);
+      expect(await t.rowCounts()).toEqual(before);
     });
   });
 

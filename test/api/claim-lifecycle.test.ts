@@ -10,15 +10,7 @@ describe('claim lifecycle over HTTP', () => {
   });
   afterAll(() => t.stop());
 
-  async function codedEncounterAndCoverage() {
-    const b = t.builders();
-    const payer = await b.payer();
-    const provider = await b.provider();
-    const patient = await b.patient();
-    const coverage = await b.coverage(patient, payer);
-    const encounter = await b.encounter({ patient, provider });
-    return { payer, provider, patient, coverage, encounter };
-  }
+  const codedEncounterAndCoverage = () => t.builders().codedVisit();
 
   it('creates a DRAFT claim from a CODED encounter with its own copy of the coding', async () => {
     const { coverage, encounter } = await codedEncounterAndCoverage();

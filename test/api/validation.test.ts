@@ -1,7 +1,6 @@
 import type { DocumentNode } from 'graphql';
 import { addDays, today } from '../../src/common/dates';
 import { Role } from '../../src/common/enums';
-import { ENTITIES } from '../../src/db/entities';
 import { Code, CodeSystem } from '../../src/modules/code/code.entity';
 import { CoverageOrder, type Coverage } from '../../src/modules/coverage/coverage.entity';
 import { EncounterStatus, type Encounter } from '../../src/modules/encounter/encounter.entity';
@@ -71,13 +70,6 @@ describe('input validation at the boundary', () => {
   });
   afterAll(() => t.stop());
 
-  async function rowCounts(): Promise<Record<string, number>> {
-    const em = t.db.orm.em.fork();
-    const counts: Record<string, number> = {};
-    for (const entity of ENTITIES) counts[entity.name] = await em.count(entity, {});
-    return counts;
-  }
-
   async function expectRejected(
     doc: DocumentNode,
     variables: Record<string, unknown>,
@@ -86,7 +78,7 @@ describe('input validation at the boundary', () => {
   ): Promise<RawResult> {
     // The values searched for must really have been sent, or the check proves nothing.
     for (const s of opts.secrets) expect(JSON.stringify(variables)).toContain(s);
-    const before = await rowCounts();
+    const before = await t.rowCounts();
     const snapBefore = await opts.snapshot?.();
     const res = await rawGql(t, doc, variables, { token: t.token(opts.role) });
     expect(res.body.errors).toHaveLength(1);
@@ -100,7 +92,7 @@ describe('input validation at the boundary', () => {
     for (const i of issues) expect(i.message).toEqual(expect.any(String));
     expect(res.body.data ?? null).toBeNull();
     for (const s of opts.secrets) expect(res.text).not.toContain(s);
-    expect(await rowCounts()).toEqual(before);
+    expect(await t.rowCounts()).toEqual(before);
     if (opts.snapshot) expect(await opts.snapshot()).toEqual(snapBefore);
     return res;
   }
@@ -400,13 +392,13 @@ describe('input validation at the boundary', () => {
 
     async function expectCoercionError(doc: DocumentNode | string, variables: Record<string, unknown> | undefined, code: string, secrets: string[]) {
       if (variables) for (const s of secrets) expect(JSON.stringify(variables)).toContain(s);
-      const before = await rowCounts();
+      const before = await t.rowCounts();
       const res = await rawGql(t, doc, variables, { token: t.token(Role.ADMIN) });
       expect(res.body.errors?.length).toBeGreaterThan(0);
       for (const e of res.body.errors!) expect(e.extensions?.code).toBe(code);
       expect(res.body.data ?? null).toBeNull();
       for (const s of secrets) expect(res.text).not.toContain(s);
-      expect(await rowCounts()).toEqual(before);
+      expect(await t.rowCounts()).toEqual(before);
       return res;
     }
 

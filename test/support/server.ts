@@ -4,6 +4,7 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import { signToken } from '../../src/auth/jwt';
 import { Role } from '../../src/common/enums';
 import { loadConfig, type AppConfig } from '../../src/config';
+import { ENTITIES } from '../../src/db/entities';
 import { createLogger, type Logger } from '../../src/server/logger';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { Builders, loadCodes, systemContext } from '../../src/seed/builders';
@@ -29,6 +30,8 @@ export interface TestServer {
   ): Promise<GqlResult<T>>;
   /** Builders acting as a system user on a fresh EntityManager. */
   builders(): Builders;
+  /** Rows per entity: compare before/after to show a refused request wrote nothing. */
+  rowCounts(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +62,12 @@ export async function startTestServer(
     },
     builders() {
       return new Builders(systemContext(db.orm.em.fork()));
+    },
+    async rowCounts() {
+      const em = db.orm.em.fork();
+      const counts: Record<string, number> = {};
+      for (const entity of ENTITIES) counts[entity.name] = await em.count(entity, {});
+      return counts;
     },
     async stop() {
       await server.stop();
