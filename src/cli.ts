@@ -3,7 +3,13 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { signToken } from './auth/jwt';
+import { signToken, verifyToken } from './auth/jwt';
+import { isLocalDate } from './common/dates';
+import { formatProblem, ImportRefusedError } from './modules/reference/import/errors';
+import { IMPORT_KIND_NAMES } from './modules/reference/importers';
+import { EditSetting } from './modules/reference/reference.entities';
+import { IMPORT_ROLES, ReferenceService } from './modules/reference/reference.service';
+import { systemContext } from './seed/builders';
 import { Role } from './common/enums';
 import { ConfigError, loadConfig, projectRoot, type DatabaseDialect } from './config';
 import { createOrm, migrateUp } from './db/orm';
@@ -122,6 +128,67 @@ program
       return;
     }
     process.stdout.write(sdl);
+  });
+
+program
+  .command('import <kind> <file>')
+  .description(`load a published reference file as one release (kinds: ${Object.keys(IMPORT_KIND_NAMES).join(', ')})`)
+  .option('--skip-bad', 'report and skip bad lines instead of refusing the whole file')
+  .option('--fiscal-year <year>', 'ICD-10-CM: fiscal year, when the file name does not say', (v) => Number(v))
+  .option('--effective <date>', 'first date of service the file applies to (YYYY-MM-DD), when the file does not say')
+  .addOption(new Option('--setting <setting>', 'NCCI/MUE table').choices(Object.values(EditSetting)))
+  .option('--token <jwt>', 'an ADMIN or COMPLIANCE token (or CLAIMFLOW_TOKEN)')
+  .action(async (kindName: string, file: string, opts: { skipBad?: boolean; fiscalYear?: number; effective?: string; setting?: EditSetting; token?: string }) => {
+    const kind = IMPORT_KIND_NAMES[kindName];
+    if (!kind) throw new InvalidArgumentError(`unknown kind; use one of: ${Object.keys(IMPORT_KIND_NAMES).join(', ')}`);
+    if (opts.effective !== undefined && !isLocalDate(opts.effective)) throw new InvalidArgumentError('--effective must be a date YYYY-MM-DD');
+    const config = loadConfig();
+    const token = opts.token ?? process.env.CLAIMFLOW_TOKEN;
+    if (!token) throw new InvalidArgumentError('importing needs an ADMIN or COMPLIANCE token: --token or CLAIMFLOW_TOKEN (see `claimflow token`)');
+    let principal;
+    try {
+      principal = verifyToken(config.jwtSecret, token);
+    } catch (err) {
+      throw new InvalidArgumentError(`token refused: ${(err as Error).message}`);
+    }
+    if (!IMPORT_ROLES.includes(principal.role)) throw new InvalidArgumentError(`role ${principal.role} may not import reference data (ADMIN or COMPLIANCE)`);
+    const orm = await createOrm(config.database);
+    const tty = process.stderr.isTTY;
+    try {
+      await migrateUp(orm);
+      const ctx = systemContext(orm.em.fork(), principal);
+      const started = Date.now();
+      const result = await new ReferenceService(ctx).importFile(kind, resolve(file), {
+        skipBad: opts.skipBad,
+        fiscalYear: opts.fiscalYear,
+        effectiveFrom: opts.effective,
+        setting: opts.setting,
+        onProgress: (lines) => {
+          if (!tty) return;
+          process.stderr.write(lines < 0 ? '\r\x1b[K' : `\r${lines.toLocaleString('en-US')} lines read…`);
+        },
+      });
+      const r = result.release;
+      if (result.alreadyImported) {
+        process.stdout.write(`${r.fileName}: already imported on ${r.importedAt.toISOString()} (release ${r.id}); nothing changed\n`);
+        return;
+      }
+      for (const p of result.problems) process.stderr.write(`skipped ${formatProblem(p)}\n`);
+      process.stdout.write(
+        `${r.fileName}: ${kind}${r.setting ? ` ${r.setting}` : ''} release ${r.id}, effective ${r.effectiveFrom}${r.effectiveTo ? ` to ${r.effectiveTo}` : ''}\n` +
+          `  ${result.rowsRead} rows read, ${result.counts.added} added, ${result.counts.changed} changed, ${result.counts.retired} retired, ${result.problems.length} skipped ` +
+          `in ${((Date.now() - started) / 1000).toFixed(1)} s (sha256 ${r.sha256.slice(0, 12)}…)\n`,
+      );
+    } catch (err) {
+      if (err instanceof ImportRefusedError) {
+        process.stderr.write(`${tty ? '\r\x1b[K' : ''}claimflow import: ${err.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw err;
+    } finally {
+      await orm.close(true);
+    }
   });
 
 program

@@ -2,9 +2,10 @@
  * Code-set formats checked at the boundary, before any lookup.
  *
  * Sources:
- * - ICD-10-CM: CDC/NCHS ICD-10-CM Official Guidelines §I.A (3–7 characters; first alpha, second
- *   numeric, the rest alphanumeric; dot after the third is display only and X12 omits it —
- *   005010X222A1 HI segment note).
+ * - ICD-10-CM: CDC/NCHS ICD-10-CM Official Guidelines §I.A (3–7 characters; first alpha, the rest
+ *   alphanumeric; dot after the third is display only and X12 omits it — 005010X222A1 HI segment
+ *   note). The second character is not always a digit: FY2026 added category QA0 (neurodevelopmental
+ *   disorders related to specific genetic conditions), seen in icd10cm_order_2026.txt.
  * - CPT: AMA, 5 characters: Category I/II/III/PLA = 4 digits + digit, F, T or U.
  * - HCPCS Level II: CMS, one letter A–V followed by 4 digits.
  * - Modifiers: two alphanumeric characters (CPT and HCPCS Level II modifier lists).
@@ -13,7 +14,7 @@
  *   (CMS, "Requirements for National Provider Identifier Check Digit", 45 CFR 162.406).
  */
 
-export const ICD10CM_PATTERN = /^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$/;
+export const ICD10CM_PATTERN = /^[A-Z][0-9A-Z][0-9A-Z][0-9A-Z]{0,4}$/;
 export const CPT_PATTERN = /^[0-9]{4}[0-9FTU]$/;
 export const HCPCS_PATTERN = /^[A-V][0-9]{4}$/;
 export const MODIFIER_PATTERN = /^[0-9A-Z]{2}$/;

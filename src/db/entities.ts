@@ -5,6 +5,7 @@ import { Encounter, EncounterDiagnosis, EncounterLine } from '../modules/encount
 import { Patient } from '../modules/patient/patient.entity';
 import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
+import { ArticleDiagnosis, ArticleProcedure, CodeEdit, MueLimit, NcciPtpEdit, ReferenceRelease } from '../modules/reference/reference.entities';
 
 /** Every persisted entity. A new entity is added here and gets a migration for both dialects. */
 export const ENTITIES = [
@@ -20,4 +21,10 @@ export const ENTITIES = [
   ClaimDiagnosis,
   ClaimLine,
   ClaimHistory,
+  ReferenceRelease,
+  NcciPtpEdit,
+  MueLimit,
+  CodeEdit,
+  ArticleProcedure,
+  ArticleDiagnosis,
 ];

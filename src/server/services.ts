@@ -5,6 +5,7 @@ import { EncounterService } from '../modules/encounter/encounter.service';
 import { PatientService } from '../modules/patient/patient.service';
 import { PayerService } from '../modules/payer/payer.service';
 import { ProviderService } from '../modules/provider/provider.service';
+import { ReferenceService } from '../modules/reference/reference.service';
 import type { ServiceContext } from './context';
 
 /** Services bound to one caller's context. Cheap to build: they hold no state of their own. */
@@ -17,6 +18,7 @@ export function createServices(ctx: ServiceContext) {
     codes: new CodeService(ctx),
     encounters: new EncounterService(ctx),
     claims: new ClaimService(ctx),
+    reference: new ReferenceService(ctx),
   };
 }
 

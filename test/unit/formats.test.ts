@@ -17,10 +17,10 @@ describe('NPI check digit (CMS: Luhn over 80840 + the first nine digits)', () =>
 });
 
 describe('ICD-10-CM format', () => {
-  it.each(['E119', 'I10', 'Z0000', 'S72001A', 'M1A071', 'C4A0', 'U071', 'O80'])('accepts %s', (code) => {
+  it.each(['E119', 'I10', 'Z0000', 'S72001A', 'M1A071', 'C4A0', 'U071', 'O80', 'QA00', 'QA001'])('accepts %s', (code) => {
     expect(isIcd10CmFormat(code)).toBe(true);
   });
-  it.each(['E11.9', '119', 'E', 'E1', 'E1190000', 'e119', 'EE19'])('rejects %s', (code) => {
+  it.each(['E11.9', '119', 'E', 'E1', 'E1190000', 'e119', '1E19', 'E-19'])('rejects %s', (code) => {
     expect(isIcd10CmFormat(code)).toBe(false);
   });
   it('normalizes the dotted display form to the X12 form', () => {

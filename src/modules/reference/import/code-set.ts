@@ -1,0 +1,112 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { addDays, toLocalDate } from '../../../common/dates';
+import { uuidv7 } from '../../../common/ids';
+import { Code, type CodeSystem } from '../../code/code.entity';
+import type { ImportCounts } from './types';
+
+/** One code as a code-set file states it. */
+export interface CodeRow {
+  system: CodeSystem;
+  code: string;
+  shortDescription: string | null;
+  longDescription: string | null;
+  billable: boolean;
+  /** Per-row start (e.g. HCPCS "ADD DT"); defaults to the release start. */
+  effectiveFrom?: string;
+  /** Per-row end (e.g. HCPCS "TERM DT"); defaults to open. */
+  effectiveTo?: string | null;
+}
+
+const CHUNK = 500;
+
+interface StoredCode {
+  id: string;
+  system: CodeSystem;
+  code: string;
+  shortDescription: string | null;
+  longDescription: string | null;
+  billable: boolean;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+}
+
+/**
+ * Applies a whole code-set release to the effective-dated `code` table:
+ * - a code new in the file gets a row from the release start (added);
+ * - a code whose text or billable flag differs gets its open row closed the day before and a new
+ *   row (changed) — earlier dates keep the old wording;
+ * - with `retireMissing`, a code in force before but absent from the file is closed the day
+ *   before the release starts (retired);
+ * - a code unchanged is left alone, so re-importing a release changes nothing.
+ */
+export async function applyCodeSet(
+  em: EntityManager,
+  systems: CodeSystem[],
+  rows: CodeRow[],
+  releaseStart: string,
+  opts: { retireMissing: boolean },
+): Promise<ImportCounts> {
+  // Plain rows, not managed entities: a full ICD-10-CM table is ~100k rows.
+  const existing = (await (em as SqlEntityManager)
+    .createQueryBuilder(Code)
+    .select(['id', 'system', 'code', 'shortDescription', 'longDescription', 'billable', 'effectiveFrom', 'effectiveTo'])
+    .where({ system: { $in: systems } })
+    .orderBy({ effectiveFrom: 'asc' })
+    .execute('all')) as StoredCode[];
+  const current = new Map<string, StoredCode>();
+  for (const row of existing) {
+    const open = row.effectiveTo == null || toLocalDate(row.effectiveTo) >= releaseStart;
+    if (open) current.set(`${row.system}|${row.code}`, row);
+  }
+  const dayBefore = addDays(releaseStart, -1);
+  const inserts: StoredCode[] = [];
+  const updates: { id: string; set: Partial<StoredCode> }[] = [];
+  const seen = new Set<string>();
+  let added = 0;
+  let changed = 0;
+
+  for (const row of rows) {
+    const key = `${row.system}|${row.code}`;
+    seen.add(key);
+    const start = row.effectiveFrom ?? releaseStart;
+    const end = row.effectiveTo ?? null;
+    const now = current.get(key);
+    const fresh: StoredCode = { id: uuidv7(), system: row.system, code: row.code, shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveFrom: start, effectiveTo: end };
+    if (!now) {
+      inserts.push(fresh);
+      added++;
+      continue;
+    }
+    const same =
+      (now.shortDescription ?? null) === row.shortDescription &&
+      (now.longDescription ?? null) === row.longDescription &&
+      Boolean(now.billable) === row.billable &&
+      (now.effectiveTo ? toLocalDate(now.effectiveTo) : null) === end;
+    if (same) continue;
+    changed++;
+    if (toLocalDate(now.effectiveFrom) >= start) {
+      // The stored row starts with this release: correct it in place.
+      updates.push({ id: now.id, set: { shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveTo: end } });
+    } else {
+      updates.push({ id: now.id, set: { effectiveTo: addDays(start, -1) } });
+      inserts.push(fresh);
+    }
+  }
+
+  const retiring: string[] = [];
+  if (opts.retireMissing) {
+    for (const [key, row] of current) {
+      if (seen.has(key) || toLocalDate(row.effectiveFrom) > dayBefore) continue;
+      retiring.push(row.id);
+    }
+  }
+  for (const u of updates) await em.nativeUpdate(Code, { id: u.id }, u.set);
+  for (let i = 0; i < retiring.length; i += CHUNK) {
+    await em.nativeUpdate(Code, { id: { $in: retiring.slice(i, i + CHUNK) } }, { effectiveTo: dayBefore });
+  }
+  for (let i = 0; i < inserts.length; i += CHUNK) {
+    await em.insertMany(Code, inserts.slice(i, i + CHUNK));
+  }
+  return { added, changed, retired: retiring.length };
+}

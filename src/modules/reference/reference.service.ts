@@ -1,0 +1,42 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { ForbiddenError } from '../../common/errors';
+import { Role } from '../../common/enums';
+import type { ServiceContext } from '../../server/context';
+import { importerFor } from './importers';
+import { runImport, type ImportResult } from './import/runner';
+import type { ImportOptions } from './import/types';
+import { ReferenceRelease, type EditSetting, type ReferenceKind } from './reference.entities';
+
+/** Who may load reference data: it decides what every scrub accepts. */
+export const IMPORT_ROLES: readonly Role[] = [Role.ADMIN, Role.COMPLIANCE];
+
+export class ReferenceService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** Imports one file as a release (see runImport). The caller's role is checked here too. */
+  async importFile(kind: ReferenceKind, path: string, options: Omit<ImportOptions, 'actor'>): Promise<ImportResult> {
+    if (!IMPORT_ROLES.includes(this.ctx.principal.role)) throw new ForbiddenError(IMPORT_ROLES);
+    const result = await runImport(this.ctx.em, importerFor(kind), path, { ...options, actor: this.ctx.principal.sub });
+    this.ctx.logger.info(
+      { kind, releaseId: result.release.id, alreadyImported: result.alreadyImported, rowsRead: result.rowsRead, ...result.counts, skipped: result.problems.length },
+      'reference import',
+    );
+    return result;
+  }
+
+  releases(filter: { kind?: ReferenceKind | null; setting?: EditSetting | null } = {}): Promise<ReferenceRelease[]> {
+    const where: FilterQuery<ReferenceRelease> = {};
+    if (filter.kind) where.kind = filter.kind;
+    if (filter.setting) where.setting = filter.setting;
+    return this.ctx.em.find(ReferenceRelease, where, { orderBy: { kind: 'asc', effectiveFrom: 'desc' } });
+  }
+
+  /** The release of a kind in force on a date of service, or null: "no data" is never a pass. */
+  async releaseOn(kind: ReferenceKind, date: string, setting: EditSetting | null = null): Promise<ReferenceRelease | null> {
+    return this.ctx.em.findOne(
+      ReferenceRelease,
+      { kind, setting, effectiveFrom: { $lte: date }, $or: [{ effectiveTo: null }, { effectiveTo: { $gte: date } }] },
+      { orderBy: { effectiveFrom: 'desc' } },
+    );
+  }
+}
