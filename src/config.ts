@@ -33,6 +33,8 @@ export interface AppConfig {
   logLevel: string;
   seedDemo: boolean;
   bodyLimit: string;
+  /** Largest reference file accepted by the import mutation. */
+  uploadLimitBytes: number;
 }
 
 /** The folder holding package.json: src/ under ts, dist/src/ once compiled. */
@@ -80,6 +82,13 @@ function parsePort(raw: string | undefined): number {
     throw new ConfigError('PORT', 'must be an integer from 0 to 65535');
   }
   return port;
+}
+
+function parseMegabytes(variable: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback * 1024 * 1024;
+  const mb = Number(raw);
+  if (!Number.isInteger(mb) || mb < 1 || mb > 4096) throw new ConfigError(variable, 'must be a whole number of megabytes from 1 to 4096');
+  return mb * 1024 * 1024;
 }
 
 function parseEnv(raw: string | undefined): AppConfig['env'] {
@@ -137,5 +146,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     logLevel: environment.LOG_LEVEL || (env === 'test' ? 'silent' : 'info'),
     seedDemo: seedRaw === undefined || seedRaw === '' ? env !== 'production' : seedRaw === 'true',
     bodyLimit: environment.CLAIMFLOW_BODY_LIMIT || '1mb',
+    uploadLimitBytes: parseMegabytes('CLAIMFLOW_UPLOAD_LIMIT_MB', environment.CLAIMFLOW_UPLOAD_LIMIT_MB, 256),
   };
 }

@@ -5,6 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
+import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
 import { bearerToken, TokenError, verifyToken } from '../auth/jwt';
@@ -97,6 +98,9 @@ export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger
 
   app.use(
     '/graphql',
+    // Multipart requests (GraphQL multipart request spec) carry reference files; Apollo's CSRF
+    // prevention still requires a preflight header on them. One file per request.
+    graphqlUploadExpress({ maxFileSize: config.uploadLimitBytes, maxFiles: 1 }),
     express.json({ limit: config.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {

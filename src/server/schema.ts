@@ -9,6 +9,7 @@ import { EncounterResolver } from '../modules/encounter/encounter.resolver';
 import { PatientResolver } from '../modules/patient/patient.resolver';
 import { PayerResolver } from '../modules/payer/payer.resolver';
 import { ProviderResolver } from '../modules/provider/provider.resolver';
+import { ReferenceResolver } from '../modules/reference/reference.resolver';
 import type { RequestContext } from './context';
 
 export const RESOLVERS = [
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   CodeResolver,
   EncounterResolver,
   ClaimResolver,
+  ReferenceResolver,
 ] as const;
 
 /**

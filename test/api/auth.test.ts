@@ -40,8 +40,10 @@ import {
   UpdatePatientDocument,
   UpdatePayerDocument,
   UpdateProviderDocument,
+  ImportReferenceFileDocument,
+  ReferenceReleasesDocument,
 } from '../generated/graphql';
-import { rawGql, type RawResult } from '../support/raw-gql';
+import { rawGql, rawGqlUpload, type RawResult } from '../support/raw-gql';
 import { startTestServer, type TestServer } from '../support/server';
 
 const ALL_ROLES = [Role.VIEWER, Role.CODER, Role.BILLER, Role.COMPLIANCE, Role.ADMIN] as const;
@@ -190,6 +192,8 @@ interface MutationCase {
   variables: (role: Role) => Record<string, unknown>;
   /** What an allowed role gets: proves the request reached the resolver. */
   reached: Outcome;
+  /** For operations JSON cannot carry (file uploads): how to send one attempt. */
+  send?: (role: Role | null) => Promise<RawResult>;
 }
 
 const { VIEWER, CODER, BILLER, COMPLIANCE, ADMIN } = Role;
@@ -262,6 +266,17 @@ const MUTATIONS: Record<string, MutationCase> = {
   },
   updateClaim: { allowed: BILLING, doc: UpdateClaimDocument, variables: () => ({ input: { id: MISSING_ID, version: 1, priorAuthNumber: 'PA-1' } }), reached: 'NOT_FOUND' },
   changeClaimStatus: { allowed: BILLING, doc: ChangeClaimStatusDocument, variables: () => ({ input: { id: MISSING_ID, version: 1, status: 'READY' } }), reached: 'NOT_FOUND' },
+  importReferenceFile: {
+    allowed: RULES,
+    doc: ImportReferenceFileDocument,
+    variables: () => ({ input: { kind: 'ICD10CM', file: null, fiscalYear: 2026 } }),
+    // A file with one malformed record: an allowed role gets a REFUSED payload and nothing changes.
+    send: (role) =>
+      rawGqlUpload(t, ImportReferenceFileDocument, { input: { kind: 'ICD10CM', file: null, fiscalYear: 2026 } }, { path: 'input.file', name: 'matrix.txt', content: 'not an order file\n' }, {
+        token: role ? t.token(role) : null,
+      }),
+    reached: 'OK',
+  },
 };
 
 const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<string, unknown> }> = {
@@ -279,6 +294,7 @@ const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<strin
   encounters: { doc: EncountersDocument, variables: () => ({ first: 5 }) },
   claim: { doc: ClaimByIdDocument, variables: () => ({ id: MISSING_ID }) },
   claims: { doc: ClaimsPageDocument, variables: () => ({ first: 5 }) },
+  referenceReleases: { doc: ReferenceReleasesDocument, variables: () => ({}) },
 };
 
 describe('role matrix', () => {
@@ -303,7 +319,7 @@ describe('role matrix', () => {
 
     it.each(forbidden.map((r) => [r]))('%s is FORBIDDEN, and nothing is written', async (role) => {
       const before = await t.rowCounts();
-      const res = await rawGql(t, c.doc, c.variables(role), { token: t.token(role) });
+      const res = c.send ? await c.send(role) : await rawGql(t, c.doc, c.variables(role), { token: t.token(role) });
       expect(res.status).toBe(200);
       expect(res.body.errors).toHaveLength(1);
       expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: [...c.allowed] });
@@ -313,7 +329,7 @@ describe('role matrix', () => {
     });
 
     it.each(c.allowed.map((r) => [r]))('%s is let through to the resolver', async (role) => {
-      const res = await rawGql(t, c.doc, c.variables(role), { token: t.token(role) });
+      const res = c.send ? await c.send(role) : await rawGql(t, c.doc, c.variables(role), { token: t.token(role) });
       const code = res.body.errors?.[0]?.extensions?.code;
       expect(code).not.toBe('FORBIDDEN');
       expect(code).not.toBe('UNAUTHENTICATED');
@@ -328,7 +344,7 @@ describe('role matrix', () => {
 
     it('without a token is UNAUTHENTICATED', async () => {
       const before = await t.rowCounts();
-      expectUnauthenticated(await rawGql(t, c.doc, c.variables(Role.ADMIN), { token: null }));
+      expectUnauthenticated(c.send ? await c.send(null) : await rawGql(t, c.doc, c.variables(Role.ADMIN), { token: null }));
       expect(await t.rowCounts()).toEqual(before);
     });
   });

@@ -19,6 +19,8 @@ export type Scalars = {
   DateTimeISO: { input: string; output: string; }
   /** A calendar date in ISO 8601 form YYYY-MM-DD, without time or time zone. */
   LocalDate: { input: string; output: string; }
+  /** The `Upload` scalar type represents a file upload. */
+  Upload: { input: File | Blob; output: File | Blob; }
 };
 
 export type ChangeClaimStatusInput = {
@@ -423,6 +425,12 @@ export type CreateProviderPayload = {
   provider: Provider;
 };
 
+/** Which NCCI/MUE table: practitioner services, outpatient hospital services, or DME suppliers. */
+export type EditSetting =
+  | 'DME'
+  | 'OUTPATIENT'
+  | 'PRACTITIONER';
+
 /** A visit: who was seen, by whom, where and when, and how it was coded. */
 export type Encounter = {
   __typename?: 'Encounter';
@@ -499,6 +507,48 @@ export type EncounterStatus =
   | 'CODED'
   | 'OPEN';
 
+/** A bad line of an imported file: where and why, never its content. */
+export type ImportProblem = {
+  __typename?: 'ImportProblem';
+  field: Maybe<Scalars['String']['output']>;
+  line: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+};
+
+/** A published reference file to load (GraphQL multipart request; send `apollo-require-preflight: true`). */
+export type ImportReferenceFileInput = {
+  /** First date of service the file applies to, when the file does not say. */
+  effectiveFrom?: InputMaybe<Scalars['LocalDate']['input']>;
+  /** The file, in its published layout. Its name is kept on the release. */
+  file: Scalars['Upload']['input'];
+  /** ICD-10-CM and MCE: fiscal year, when the file name does not say. */
+  fiscalYear?: InputMaybe<Scalars['Int']['input']>;
+  kind: ReferenceKind;
+  /** NCCI and MUE: which table. */
+  setting?: InputMaybe<EditSetting>;
+  /** Skip and report bad lines instead of refusing the file. */
+  skipBad?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type ImportReferenceFilePayload = {
+  __typename?: 'ImportReferenceFilePayload';
+  added: Scalars['Int']['output'];
+  changed: Scalars['Int']['output'];
+  message: Maybe<Scalars['String']['output']>;
+  /** Refused: why. Imported with skipBad: the lines skipped. */
+  problems: Array<ImportProblem>;
+  release: Maybe<ReferenceRelease>;
+  retired: Scalars['Int']['output'];
+  rowsRead: Scalars['Int']['output'];
+  status: ImportStatus;
+};
+
+/** IMPORTED (a new release), ALREADY_IMPORTED (same file before: nothing changed), REFUSED (nothing changed; see problems). */
+export type ImportStatus =
+  | 'ALREADY_IMPORTED'
+  | 'IMPORTED'
+  | 'REFUSED';
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Move a claim to one of its allowedTransitions. */
@@ -513,6 +563,8 @@ export type Mutation = {
   createPatient: CreatePatientPayload;
   createPayer: CreatePayerPayload;
   createProvider: CreateProviderPayload;
+  /** Load a published reference file as one release (all or nothing). */
+  importReferenceFile: ImportReferenceFilePayload;
   /** Edit a DRAFT claim. */
   updateClaim: UpdateClaimPayload;
   updateCoverage: UpdateCoveragePayload;
@@ -565,6 +617,11 @@ export type MutationCreatePayerArgs = {
 
 export type MutationCreateProviderArgs = {
   input: CreateProviderInput;
+};
+
+
+export type MutationImportReferenceFileArgs = {
+  input: ImportReferenceFileInput;
 };
 
 
@@ -749,6 +806,8 @@ export type Query = {
   payers: PayerConnection;
   provider: Maybe<Provider>;
   providers: ProviderConnection;
+  /** Loaded reference releases, newest first within each kind. */
+  referenceReleases: Array<ReferenceRelease>;
 };
 
 
@@ -837,6 +896,48 @@ export type QueryProvidersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProviderFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryReferenceReleasesArgs = {
+  kind?: InputMaybe<ReferenceKind>;
+  setting?: InputMaybe<EditSetting>;
+};
+
+/** A kind of published reference file claimflow imports. */
+export type ReferenceKind =
+  | 'COVERAGE_ARTICLE'
+  | 'CPT'
+  | 'HCPCS'
+  | 'ICD10CM'
+  | 'ICD10CM_ADDENDA'
+  | 'MCE'
+  | 'MUE'
+  | 'NCCI_PTP'
+  | 'POS';
+
+/** One imported reference file: what, which dates it covers, and what the import changed. */
+export type ReferenceRelease = {
+  __typename?: 'ReferenceRelease';
+  added: Scalars['Int']['output'];
+  changed: Scalars['Int']['output'];
+  /** First date of service this release covers. */
+  effectiveFrom: Scalars['LocalDate']['output'];
+  /** Last date of service it covers; null while it is the newest. */
+  effectiveTo: Maybe<Scalars['LocalDate']['output']>;
+  /** File name as imported (no directory). */
+  fileName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  importedAt: Scalars['DateTimeISO']['output'];
+  importedBy: Scalars['String']['output'];
+  kind: ReferenceKind;
+  retired: Scalars['Int']['output'];
+  rowsRead: Scalars['Int']['output'];
+  setting: Maybe<EditSetting>;
+  /** SHA-256 of the file: re-importing the same bytes changes nothing. */
+  sha256: Scalars['String']['output'];
+  /** Bad lines skipped with --skip-bad. */
+  skipped: Scalars['Int']['output'];
 };
 
 /** A coded service line (encounter or claim). */
@@ -1181,6 +1282,21 @@ export type UpdatePatientMutationVariables = Exact<{
 
 export type UpdatePatientMutation = { __typename?: 'Mutation', updatePatient: { __typename?: 'UpdatePatientPayload', patient: { __typename?: 'Patient', id: string, version: number, firstName: string, middleName: string | null, lastName: string, birthDate: string, sex: Sex, addressLine1: string, addressLine2: string | null, city: string, state: string, postalCode: string } } };
 
+export type ReferenceReleasesQueryVariables = Exact<{
+  kind?: InputMaybe<ReferenceKind>;
+  setting?: InputMaybe<EditSetting>;
+}>;
+
+
+export type ReferenceReleasesQuery = { __typename?: 'Query', referenceReleases: Array<{ __typename?: 'ReferenceRelease', id: string, kind: ReferenceKind, setting: EditSetting | null, fileName: string, sha256: string, effectiveFrom: string, effectiveTo: string | null, importedAt: string, importedBy: string, rowsRead: number, added: number, changed: number, retired: number, skipped: number }> };
+
+export type ImportReferenceFileMutationVariables = Exact<{
+  input: ImportReferenceFileInput;
+}>;
+
+
+export type ImportReferenceFileMutation = { __typename?: 'Mutation', importReferenceFile: { __typename?: 'ImportReferenceFilePayload', status: ImportStatus, message: string | null, rowsRead: number, added: number, changed: number, retired: number, problems: Array<{ __typename?: 'ImportProblem', line: number | null, field: string | null, message: string }>, release: { __typename?: 'ReferenceRelease', id: string, kind: ReferenceKind, fileName: string, sha256: string, effectiveFrom: string, effectiveTo: string | null } | null } };
+
 export type PayersQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
@@ -1296,6 +1412,8 @@ export const PatientByIdDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const PatientsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Patients"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PatientFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patients"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PatientsQuery, PatientsQueryVariables>;
 export const CreatePatientDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePatient"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePatientInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createPatient"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PatientParts"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PatientParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Patient"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"middleName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"sex"}},{"kind":"Field","name":{"kind":"Name","value":"addressLine1"}},{"kind":"Field","name":{"kind":"Name","value":"addressLine2"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}}]}}]} as unknown as DocumentNode<CreatePatientMutation, CreatePatientMutationVariables>;
 export const UpdatePatientDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdatePatient"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdatePatientInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updatePatient"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PatientParts"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PatientParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Patient"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"middleName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"sex"}},{"kind":"Field","name":{"kind":"Name","value":"addressLine1"}},{"kind":"Field","name":{"kind":"Name","value":"addressLine2"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}}]}}]} as unknown as DocumentNode<UpdatePatientMutation, UpdatePatientMutationVariables>;
+export const ReferenceReleasesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ReferenceReleases"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ReferenceKind"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"setting"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"EditSetting"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}},{"kind":"Argument","name":{"kind":"Name","value":"setting"},"value":{"kind":"Variable","name":{"kind":"Name","value":"setting"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"setting"}},{"kind":"Field","name":{"kind":"Name","value":"fileName"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveFrom"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveTo"}},{"kind":"Field","name":{"kind":"Name","value":"importedAt"}},{"kind":"Field","name":{"kind":"Name","value":"importedBy"}},{"kind":"Field","name":{"kind":"Name","value":"rowsRead"}},{"kind":"Field","name":{"kind":"Name","value":"added"}},{"kind":"Field","name":{"kind":"Name","value":"changed"}},{"kind":"Field","name":{"kind":"Name","value":"retired"}},{"kind":"Field","name":{"kind":"Name","value":"skipped"}}]}}]}}]} as unknown as DocumentNode<ReferenceReleasesQuery, ReferenceReleasesQueryVariables>;
+export const ImportReferenceFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportReferenceFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportReferenceFileInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importReferenceFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"rowsRead"}},{"kind":"Field","name":{"kind":"Name","value":"added"}},{"kind":"Field","name":{"kind":"Name","value":"changed"}},{"kind":"Field","name":{"kind":"Name","value":"retired"}},{"kind":"Field","name":{"kind":"Name","value":"problems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"release"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fileName"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveFrom"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveTo"}}]}}]}}]}}]} as unknown as DocumentNode<ImportReferenceFileMutation, ImportReferenceFileMutationVariables>;
 export const PayersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Payers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"payers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"payerId"}},{"kind":"Field","name":{"kind":"Name","value":"claimFilingIndicator"}},{"kind":"Field","name":{"kind":"Name","value":"timelyFilingDays"}},{"kind":"Field","name":{"kind":"Name","value":"appealDays"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PayersQuery, PayersQueryVariables>;
 export const PayerByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PayerById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"payer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"payerId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<PayerByIdQuery, PayerByIdQueryVariables>;
 export const CreatePayerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePayer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePayerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createPayer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"payer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"payerId"}},{"kind":"Field","name":{"kind":"Name","value":"claimFilingIndicator"}},{"kind":"Field","name":{"kind":"Name","value":"timelyFilingDays"}},{"kind":"Field","name":{"kind":"Name","value":"appealDays"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]} as unknown as DocumentNode<CreatePayerMutation, CreatePayerMutationVariables>;

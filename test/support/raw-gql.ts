@@ -34,3 +34,27 @@ export async function rawGql(
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) as RawResult['body'] };
 }
+
+/**
+ * Sends a GraphQL multipart request (one file at `variables.<filePath>`), as a browser or
+ * apollo-upload-client would, with the preflight header Apollo's CSRF prevention asks for.
+ */
+export async function rawGqlUpload(
+  t: TestServer,
+  query: string | DocumentNode,
+  variables: Record<string, unknown>,
+  file: { path: string; name: string; content: string | Uint8Array },
+  opts: { token?: string | null; requestId?: string; preflight?: boolean } = {},
+): Promise<RawResult> {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }));
+  form.append('map', JSON.stringify({ 0: [`variables.${file.path}`] }));
+  form.append('0', new Blob([file.content]), file.name);
+  const headers: Record<string, string> = { 'x-request-id': opts.requestId ?? 'test-request-0001' };
+  if (opts.preflight !== false) headers['apollo-require-preflight'] = 'true';
+  const bearer = opts.token === undefined ? t.token(Role.ADMIN) : opts.token;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers, body: form });
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) as RawResult['body'] };
+}
