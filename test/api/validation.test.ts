@@ -246,7 +246,7 @@ describe('input validation at the boundary', () => {
       expectRejected(UpdateClaimDocument, { input: { id: draftClaimId, version: 1, ...changes } }, expected, { role: Role.BILLER, secrets, snapshot });
 
     it('rejects a look-alike ICD-10-CM code (letter O for zero)', () => reject({ diagnoses: ['E119', 'I1O'] }, [['input.diagnoses.1', 'UNKNOWN_CODE']], ['I1O']));
-    it('rejects an ICD-10-CM code of the wrong shape', () => reject({ diagnoses: ['E119', 'II0'] }, [['input.diagnoses.1', 'FORMAT']], ['II0']));
+    it('rejects an ICD-10-CM code of the wrong shape', () => reject({ diagnoses: ['E119', '9I10'] }, [['input.diagnoses.1', 'FORMAT']], ['9I10']));
     it('rejects an unknown ICD-10-CM code', () => reject({ diagnoses: ['Y9372', 'I10'] }, [['input.diagnoses.0', 'UNKNOWN_CODE']], ['Y9372']));
     it('rejects a non-billable category header (E11)', () => reject({ diagnoses: ['E11', 'I10'] }, [['input.diagnoses.0', 'NOT_BILLABLE']], ['E11']));
     it('rejects M54.5 on a date of service after 2021-09-30', () => reject({ diagnoses: ['M545', 'I10'] }, [['input.diagnoses.0', 'NOT_EFFECTIVE']], ['M545']));

@@ -3,6 +3,7 @@ import { ForbiddenError } from '../../common/errors';
 import { Role } from '../../common/enums';
 import type { ServiceContext } from '../../server/context';
 import { importerFor } from './importers';
+import { invalidateNcciLookups } from './lookups/ncci';
 import { runImport, type ImportResult } from './import/runner';
 import type { ImportOptions } from './import/types';
 import { ReferenceRelease, type EditSetting, type ReferenceKind } from './reference.entities';
@@ -17,6 +18,8 @@ export class ReferenceService {
   async importFile(kind: ReferenceKind, path: string, options: Omit<ImportOptions, 'actor'>): Promise<ImportResult> {
     if (!IMPORT_ROLES.includes(this.ctx.principal.role)) throw new ForbiddenError(IMPORT_ROLES);
     const result = await runImport(this.ctx.em, importerFor(kind), path, { ...options, actor: this.ctx.principal.sub });
+    // Cached NCCI/MUE answers must not outlive the release they came from (after the commit, too).
+    if (!result.alreadyImported) invalidateNcciLookups();
     this.ctx.logger.info(
       { kind, releaseId: result.release.id, alreadyImported: result.alreadyImported, rowsRead: result.rowsRead, ...result.counts, skipped: result.problems.length },
       'reference import',

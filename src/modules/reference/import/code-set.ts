@@ -72,9 +72,9 @@ export async function applyCodeSet(
     const start = row.effectiveFrom ?? releaseStart;
     const end = row.effectiveTo ?? null;
     const now = current.get(key);
-    const fresh: StoredCode = { id: uuidv7(), system: row.system, code: row.code, shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveFrom: start, effectiveTo: end };
+    const fresh = (): StoredCode => ({ id: uuidv7(), system: row.system, code: row.code, shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveFrom: start, effectiveTo: end });
     if (!now) {
-      inserts.push(fresh);
+      inserts.push(fresh());
       added++;
       continue;
     }
@@ -90,23 +90,30 @@ export async function applyCodeSet(
       updates.push({ id: now.id, set: { shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveTo: end } });
     } else {
       updates.push({ id: now.id, set: { effectiveTo: addDays(start, -1) } });
-      inserts.push(fresh);
+      inserts.push(fresh());
     }
   }
 
   const retiring: string[] = [];
+  // Rows that start with this release but are absent from it (a corrected file for the same
+  // date): they never held, so they go rather than being closed before they start.
+  const withdrawing: string[] = [];
   if (opts.retireMissing) {
     for (const [key, row] of current) {
-      if (seen.has(key) || toLocalDate(row.effectiveFrom) > dayBefore) continue;
-      retiring.push(row.id);
+      if (seen.has(key)) continue;
+      if (toLocalDate(row.effectiveFrom) > dayBefore) withdrawing.push(row.id);
+      else retiring.push(row.id);
     }
   }
   for (const u of updates) await em.nativeUpdate(Code, { id: u.id }, u.set);
+  for (let i = 0; i < withdrawing.length; i += CHUNK) {
+    await em.nativeDelete(Code, { id: { $in: withdrawing.slice(i, i + CHUNK) } });
+  }
   for (let i = 0; i < retiring.length; i += CHUNK) {
     await em.nativeUpdate(Code, { id: { $in: retiring.slice(i, i + CHUNK) } }, { effectiveTo: dayBefore });
   }
   for (let i = 0; i < inserts.length; i += CHUNK) {
     await em.insertMany(Code, inserts.slice(i, i + CHUNK));
   }
-  return { added, changed, retired: retiring.length };
+  return { added, changed, retired: retiring.length + withdrawing.length };
 }
