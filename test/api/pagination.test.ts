@@ -394,6 +394,11 @@ describe('Relay pagination and filters', () => {
       expect(words.edges.map((e) => e.node.code).sort()).toEqual(['M545', 'M5450']);
       const e11 = await codes({ system: CodeSystem.ICD10CM, search: 'E11' });
       expect(e11.edges.map((e) => e.node.code).sort()).toEqual(['E11', 'E1165', 'E119']);
+      // Words match in any order, each one somewhere in the description.
+      const reordered = await codes({ search: 'back  LOW' });
+      expect(reordered.edges.map((e) => e.node.code).sort()).toEqual(['M545', 'M5450']);
+      const both = await codes({ search: 'diabetes hyperglycemia' });
+      expect(both.edges.map((e) => e.node.code)).toEqual(['E1165']);
     });
 
     it('codes by effectiveOn: M545 ends 2021-09-30, M5450 starts 2021-10-01', async () => {

@@ -97,17 +97,24 @@ export class CodeService {
       where.push({ effectiveFrom: { $lte: filter.effectiveOn } });
       where.push({ $or: [{ effectiveTo: null }, { effectiveTo: { $gte: filter.effectiveOn } }] });
     }
-    const search = filter.search?.trim();
-    if (search) {
-      const upper = search.toUpperCase().replace(/\./g, '');
-      const like = `%${likeSafe(search)}%`;
+    // Prefix and word search: a single code-like term matches code prefixes ("E11", "e11.6");
+    // otherwise every word must appear in the short or long description ("diabetes kidney").
+    const words = (filter.search ?? '').split(/\s+/).map(likeSafe).filter(Boolean).slice(0, 8);
+    if (words.length === 1) {
+      const only = words[0]!;
+      const like = `%${only}%`;
       where.push({
         $or: [
-          { code: { $like: `${likeSafe(upper)}%` } },
+          { code: { $like: `${only.toUpperCase().replace(/\./g, '')}%` } },
           { shortDescription: ilike(this.ctx.em, like) },
           { longDescription: ilike(this.ctx.em, like) },
         ],
       });
+    } else {
+      for (const word of words) {
+        const like = `%${word}%`;
+        where.push({ $or: [{ shortDescription: ilike(this.ctx.em, like) }, { longDescription: ilike(this.ctx.em, like) }] });
+      }
     }
     return paginate(this.ctx.em, Code, where.length ? { $and: where } : {}, page, CodeConnection);
   }
