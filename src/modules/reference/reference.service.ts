@@ -19,7 +19,12 @@ export class ReferenceService {
     if (!IMPORT_ROLES.includes(this.ctx.principal.role)) throw new ForbiddenError(IMPORT_ROLES);
     const result = await runImport(this.ctx.em, importerFor(kind), path, { ...options, actor: this.ctx.principal.sub });
     // Cached NCCI/MUE answers must not outlive the release they came from (after the commit, too).
-    if (!result.alreadyImported) invalidateNcciLookups();
+    if (!result.alreadyImported) {
+      invalidateNcciLookups();
+      // A bulk load skews the planner's statistics; without fresh ones code search on ICD-10-CM
+      // measured p95 78 ms instead of 23 ms on SQLite (test/bench, target c).
+      await this.ctx.em.getConnection().execute('analyze');
+    }
     this.ctx.logger.info(
       { kind, releaseId: result.release.id, alreadyImported: result.alreadyImported, rowsRead: result.rowsRead, ...result.counts, skipped: result.problems.length },
       'reference import',
