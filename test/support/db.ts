@@ -35,25 +35,17 @@ export async function createTestDb(opts: { countQueries?: boolean } = {}): Promi
   const dialect = testDialect();
   const queries: string[] = [];
   const ormOpts: OrmOptions = opts.countQueries ? { onQuery: (sql) => queries.push(sql) } : {};
+  let config: DatabaseConfig;
+  let dispose: () => Promise<void>;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'claimflow-test-'));
-    const config: DatabaseConfig = { dialect, url: join(dir, 'test.sqlite') };
-    const orm = await createOrm(config, ormOpts);
-    await migrateUp(orm);
-    queries.length = 0;
-    return {
-      dialect,
-      config,
-      orm,
-      queries,
-      async close() {
-        await orm.close(true);
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    config = { dialect, url: join(dir, 'test.sqlite') };
+    dispose = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const scratch = await createScratchPgDatabase(testPgUrl(), 'claimflow_test');
+    config = { dialect, url: scratch.url };
+    dispose = () => scratch.drop();
   }
-  const scratch = await createScratchPgDatabase(testPgUrl(), 'claimflow_test');
-  const config: DatabaseConfig = { dialect, url: scratch.url };
   const orm = await createOrm(config, ormOpts);
   await migrateUp(orm);
   queries.length = 0;
@@ -64,7 +56,7 @@ export async function createTestDb(opts: { countQueries?: boolean } = {}): Promi
     queries,
     async close() {
       await orm.close(true);
-      await scratch.drop();
+      await dispose();
     },
   };
 }
