@@ -9,6 +9,22 @@ import { isLocalDate } from '../../common/dates';
 
 export const CodeConnection = Connection('Code', () => Code);
 
+/** What a user types when looking up a code: a letter then a digit (ICD-10-CM, HCPCS), or digits first (CPT). */
+const CODE_SHAPED = /^(?:[A-Z][0-9][0-9A-Z]{0,5}|[0-9][0-9A-Z]{0,4})$/;
+
+/**
+ * The least string above every code starting with `prefix`: the last character that is not 'Z'
+ * or '9' goes up by one. Codes are [0-9A-Z] only, ordered the same in C and linguistic
+ * collations, so the range is right on any PostgreSQL collation and in SQLite.
+ */
+export function codePrefixUpperBound(prefix: string): string | null {
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    const c = prefix[i]!;
+    if (c !== 'Z' && c !== '9') return prefix.slice(0, i) + String.fromCharCode(c.charCodeAt(0) + 1);
+  }
+  return null;
+}
+
 /** A code to check: which set, which code, on which date, and where it came from in the input. */
 export interface CodeCheck {
   system: CodeSystem;
@@ -97,23 +113,19 @@ export class CodeService {
       where.push({ effectiveFrom: { $lte: filter.effectiveOn } });
       where.push({ $or: [{ effectiveTo: null }, { effectiveTo: { $gte: filter.effectiveOn } }] });
     }
-    // Prefix and word search: a single code-like term matches code prefixes ("E11", "e11.6");
-    // otherwise every word must appear in the short or long description ("diabetes kidney").
+    // Prefix and word search. A single code-shaped term ("E11", "e11.6", "9921", "J1") matches
+    // code prefixes through the (system, code) index, as a range rather than LIKE so SQLite can
+    // use the index too; otherwise every word must appear in the short or long description.
     const words = (filter.search ?? '').split(/\s+/).map(likeSafe).filter(Boolean).slice(0, 8);
-    if (words.length === 1) {
-      const only = words[0]!;
-      const like = `%${only}%`;
-      where.push({
-        $or: [
-          { code: { $like: `${only.toUpperCase().replace(/\./g, '')}%` } },
-          { shortDescription: ilike(this.ctx.em, like) },
-          { longDescription: ilike(this.ctx.em, like) },
-        ],
-      });
+    const codePrefix = words.length === 1 ? words[0]!.toUpperCase().replace(/\./g, '') : null;
+    if (codePrefix && CODE_SHAPED.test(codePrefix)) {
+      const upper = codePrefixUpperBound(codePrefix);
+      where.push({ code: upper ? { $gte: codePrefix, $lt: upper } : { $gte: codePrefix } });
     } else {
       for (const word of words) {
         const like = `%${word}%`;
-        where.push({ $or: [{ shortDescription: ilike(this.ctx.em, like) }, { longDescription: ilike(this.ctx.em, like) }] });
+        const inCode = words.length === 1 ? [{ code: { $like: `${word.toUpperCase()}%` } }] : [];
+        where.push({ $or: [...inCode, { shortDescription: ilike(this.ctx.em, like) }, { longDescription: ilike(this.ctx.em, like) }] });
       }
     }
     return paginate(this.ctx.em, Code, where.length ? { $and: where } : {}, page, CodeConnection);

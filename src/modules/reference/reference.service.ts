@@ -21,8 +21,8 @@ export class ReferenceService {
     // Cached NCCI/MUE answers must not outlive the release they came from (after the commit, too).
     if (!result.alreadyImported) {
       invalidateNcciLookups();
-      // A bulk load skews the planner's statistics; without fresh ones code search on ICD-10-CM
-      // measured p95 78 ms instead of 23 ms on SQLite (test/bench, target c).
+      // A bulk load leaves the planner's statistics stale; fresh ones roughly halved code-search
+      // times on a newly loaded ICD-10-CM table in test/bench (target c; runs vary).
       await this.ctx.em.getConnection().execute('analyze');
     }
     this.ctx.logger.info(
