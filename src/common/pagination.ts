@@ -120,11 +120,13 @@ export function parsePageArgs(args: PageArgs, issues = new IssueCollector()): Pa
 export async function paginate<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
-  where: FilterQuery<T>,
+  /** A filter, or a function making one: raw SQL fragments can be used in one query only. */
+  filter: FilterQuery<T> | (() => FilterQuery<T>),
   page: PageRequest,
   connectionType: ClassType<ConnectionShape<T>>,
 ): Promise<ConnectionShape<T>> {
-  const pageWhere = (page.afterId ? { $and: [where, { id: { $gt: page.afterId } }] } : where) as FilterQuery<T>;
+  const where = () => (typeof filter === 'function' ? filter() : filter);
+  const pageWhere = (page.afterId ? { $and: [where(), { id: { $gt: page.afterId } }] } : where()) as FilterQuery<T>;
   const rows = await em.find(entity, pageWhere, {
     orderBy: { id: 'asc' } as QueryOrderMap<T>,
     limit: page.first + 1,
@@ -141,7 +143,7 @@ export async function paginate<T extends { id: string }>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
-    countFn: () => em.count(entity, where),
+    countFn: () => em.count(entity, where()),
   });
   return connection;
 }

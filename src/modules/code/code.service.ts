@@ -1,13 +1,39 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { BaseSqlitePlatform } from '@mikro-orm/better-sqlite';
 import type { ServiceContext } from '../../server/context';
 import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { type PageRequest, paginate, Connection } from '../../common/pagination';
 import { Code, type CodeSystem } from './code.entity';
-import { ilike, likeSafe, text } from '../../common/validate';
+import { likeSafe, text } from '../../common/validate';
 import { isLocalDate } from '../../common/dates';
 
 export const CodeConnection = Connection('Code', () => Code);
+
+/** The words of a search, lower-cased, letters and digits only (safe inside FTS5 and tsquery syntax). */
+export function searchTerms(search: string): string[] {
+  return (search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+}
+
+/**
+ * Every term must start a word of the descriptions ("diab kidn" finds "Type 2 diabetes mellitus
+ * with diabetic chronic kidney disease"), through the full-text indexes the code_search
+ * migrations create: FTS5 on SQLite, a GIN text-search index on PostgreSQL. The PostgreSQL
+ * expression must stay identical to the indexed one, or the index is not used.
+ */
+export function wordSearchCondition(em: EntityManager, terms: string[]): FilterQuery<Code> {
+  if (em.getPlatform() instanceof BaseSqlitePlatform) {
+    const match = terms.map((t) => `"${t}"*`).join(' AND ');
+    return { [raw((a: string) => `${a}.rowid in (select rowid from code_fts where code_fts match ?)`, [match])]: [] } as FilterQuery<Code>;
+  }
+  const query = terms.map((t) => `${t}:*`).join(' & ');
+  return {
+    [raw(
+      (a: string) => `to_tsvector('simple'::regconfig, coalesce(${a}.short_description, '') || ' ' || coalesce(${a}.long_description, '')) @@ to_tsquery('simple'::regconfig, ?)`,
+      [query],
+    )]: [],
+  } as FilterQuery<Code>;
+}
 
 /** What a user types when looking up a code: a letter then a digit (ICD-10-CM, HCPCS), or digits first (CPT). */
 const CODE_SHAPED = /^(?:[A-Z][0-9][0-9A-Z]{0,5}|[0-9][0-9A-Z]{0,4})$/;
@@ -115,17 +141,17 @@ export class CodeService {
     }
     // Prefix and word search. A single code-shaped term ("E11", "e11.6", "9921", "J1") matches
     // code prefixes through the (system, code) index, as a range rather than LIKE so SQLite can
-    // use the index too; otherwise every word must appear in the short or long description.
+    // use the index too; otherwise every term must start a word of the short or long description.
     const words = (filter.search ?? '').split(/\s+/).map(likeSafe).filter(Boolean).slice(0, 8);
     const codePrefix = words.length === 1 ? words[0]!.toUpperCase().replace(/\./g, '') : null;
     if (codePrefix && CODE_SHAPED.test(codePrefix)) {
       const upper = codePrefixUpperBound(codePrefix);
       where.push({ code: upper ? { $gte: codePrefix, $lt: upper } : { $gte: codePrefix } });
     } else {
-      for (const word of words) {
-        const like = `%${word}%`;
-        const inCode = words.length === 1 ? [{ code: { $like: `${word.toUpperCase()}%` } }] : [];
-        where.push({ $or: [...inCode, { shortDescription: ilike(this.ctx.em, like) }, { longDescription: ilike(this.ctx.em, like) }] });
+      const terms = searchTerms(filter.search ?? '');
+      if (terms.length > 0) {
+        // Built anew for each query (the page, then the count): a raw fragment is single-use.
+        return paginate(this.ctx.em, Code, () => ({ $and: [...where, wordSearchCondition(this.ctx.em, terms)] }), page, CodeConnection);
       }
     }
     return paginate(this.ctx.em, Code, where.length ? { $and: where } : {}, page, CodeConnection);
