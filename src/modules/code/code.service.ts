@@ -18,8 +18,7 @@ export function searchTerms(search: string): string[] {
 /**
  * Every term must start a word of the descriptions ("diab kidn" finds "Type 2 diabetes mellitus
  * with diabetic chronic kidney disease"), through the full-text indexes the code_search
- * migrations create: FTS5 on SQLite, a GIN text-search index on PostgreSQL. The PostgreSQL
- * expression must stay identical to the indexed one, or the index is not used.
+ * migrations create: FTS5 on SQLite, a stored tsvector column with a GIN index on PostgreSQL.
  */
 export function wordSearchCondition(em: EntityManager, terms: string[]): FilterQuery<Code> {
   if (em.getPlatform() instanceof BaseSqlitePlatform) {
@@ -27,12 +26,7 @@ export function wordSearchCondition(em: EntityManager, terms: string[]): FilterQ
     return { [raw((a: string) => `${a}.rowid in (select rowid from code_fts where code_fts match ?)`, [match])]: [] } as FilterQuery<Code>;
   }
   const query = terms.map((t) => `${t}:*`).join(' & ');
-  return {
-    [raw(
-      (a: string) => `to_tsvector('simple'::regconfig, coalesce(${a}.short_description, '') || ' ' || coalesce(${a}.long_description, '')) @@ to_tsquery('simple'::regconfig, ?)`,
-      [query],
-    )]: [],
-  } as FilterQuery<Code>;
+  return { [raw((a: string) => `${a}.code_search_words @@ to_tsquery('simple'::regconfig, ?)`, [query])]: [] } as FilterQuery<Code>;
 }
 
 /** What a user types when looking up a code: a letter then a digit (ICD-10-CM, HCPCS), or digits first (CPT). */
