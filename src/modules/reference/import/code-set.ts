@@ -20,7 +20,8 @@ export interface CodeRow {
 
 const CHUNK = 500;
 
-interface StoredCode {
+/** A stored `code` row as plain data (dates as LocalDate): a full ICD-10-CM table is ~100k rows. */
+export interface StoredCodeRow {
   id: string;
   system: CodeSystem;
   code: string;
@@ -29,6 +30,24 @@ interface StoredCode {
   billable: boolean;
   effectiveFrom: string;
   effectiveTo: string | null;
+}
+
+/** Every stored row of some systems, oldest first, without loading them as managed entities. */
+export async function loadStoredCodes(em: EntityManager, systems: CodeSystem[]): Promise<StoredCodeRow[]> {
+  const raw = (await (em as SqlEntityManager)
+    .createQueryBuilder(Code)
+    .select(['id', 'system', 'code', 'shortDescription', 'longDescription', 'billable', 'effectiveFrom', 'effectiveTo'])
+    .where({ system: { $in: systems } })
+    .orderBy({ effectiveFrom: 'asc' })
+    .execute('all')) as (Omit<StoredCodeRow, 'effectiveFrom' | 'effectiveTo'> & { effectiveFrom: string | Date; effectiveTo: string | Date | null })[];
+  return raw.map((r) => ({
+    ...r,
+    shortDescription: r.shortDescription ?? null,
+    longDescription: r.longDescription ?? null,
+    billable: Boolean(r.billable),
+    effectiveFrom: toLocalDate(r.effectiveFrom),
+    effectiveTo: r.effectiveTo == null ? null : toLocalDate(r.effectiveTo),
+  }));
 }
 
 /**
@@ -47,21 +66,15 @@ export async function applyCodeSet(
   releaseStart: string,
   opts: { retireMissing: boolean },
 ): Promise<ImportCounts> {
-  // Plain rows, not managed entities: a full ICD-10-CM table is ~100k rows.
-  const existing = (await (em as SqlEntityManager)
-    .createQueryBuilder(Code)
-    .select(['id', 'system', 'code', 'shortDescription', 'longDescription', 'billable', 'effectiveFrom', 'effectiveTo'])
-    .where({ system: { $in: systems } })
-    .orderBy({ effectiveFrom: 'asc' })
-    .execute('all')) as StoredCode[];
-  const current = new Map<string, StoredCode>();
+  const existing = await loadStoredCodes(em, systems);
+  const current = new Map<string, StoredCodeRow>();
   for (const row of existing) {
-    const open = row.effectiveTo == null || toLocalDate(row.effectiveTo) >= releaseStart;
+    const open = row.effectiveTo == null || row.effectiveTo >= releaseStart;
     if (open) current.set(`${row.system}|${row.code}`, row);
   }
   const dayBefore = addDays(releaseStart, -1);
-  const inserts: StoredCode[] = [];
-  const updates: { id: string; set: Partial<StoredCode> }[] = [];
+  const inserts: StoredCodeRow[] = [];
+  const updates: { id: string; set: Partial<StoredCodeRow> }[] = [];
   const seen = new Set<string>();
   let added = 0;
   let changed = 0;
@@ -72,7 +85,7 @@ export async function applyCodeSet(
     const start = row.effectiveFrom ?? releaseStart;
     const end = row.effectiveTo ?? null;
     const now = current.get(key);
-    const fresh = (): StoredCode => ({ id: uuidv7(), system: row.system, code: row.code, shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveFrom: start, effectiveTo: end });
+    const fresh = (): StoredCodeRow => ({ id: uuidv7(), system: row.system, code: row.code, shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveFrom: start, effectiveTo: end });
     if (!now) {
       inserts.push(fresh());
       added++;
@@ -82,10 +95,10 @@ export async function applyCodeSet(
       (now.shortDescription ?? null) === row.shortDescription &&
       (now.longDescription ?? null) === row.longDescription &&
       Boolean(now.billable) === row.billable &&
-      (now.effectiveTo ? toLocalDate(now.effectiveTo) : null) === end;
+      now.effectiveTo === end;
     if (same) continue;
     changed++;
-    if (toLocalDate(now.effectiveFrom) >= start) {
+    if (now.effectiveFrom >= start) {
       // The stored row starts with this release: correct it in place.
       updates.push({ id: now.id, set: { shortDescription: row.shortDescription, longDescription: row.longDescription, billable: row.billable, effectiveTo: end } });
     } else {
@@ -101,7 +114,7 @@ export async function applyCodeSet(
   if (opts.retireMissing) {
     for (const [key, row] of current) {
       if (seen.has(key)) continue;
-      if (toLocalDate(row.effectiveFrom) > dayBefore) withdrawing.push(row.id);
+      if (row.effectiveFrom > dayBefore) withdrawing.push(row.id);
       else retiring.push(row.id);
     }
   }

@@ -1,11 +1,11 @@
 import { CPT_PATTERN, MODIFIER_PATTERN } from '../../../common/formats';
 import { CodeSystem } from '../../code/code.entity';
-import { applyCodeSet, type CodeRow } from '../import/code-set';
+import { applyCodeSet, loadStoredCodes, type CodeRow } from '../import/code-set';
 import { FieldError, ImportRefusedError } from '../import/errors';
 import { splitCsv } from '../import/read-lines';
 import type { ImportContext, ImportCounts, ImportOptions, Importer, ReleaseScope } from '../import/types';
 import { ReferenceKind } from '../reference.entities';
-import { indexStored, isCptModifier, loadStoredCodes } from './hcpcs';
+import { indexStored, isCptModifier } from './hcpcs';
 
 /**
  * CPT code numbers from a file the user supplies. CPT descriptors are AMA-copyrighted: claimflow

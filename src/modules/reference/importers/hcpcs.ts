@@ -1,9 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
-import { addDays, isLocalDate, toLocalDate } from '../../../common/dates';
+import { addDays, isLocalDate } from '../../../common/dates';
 import { HCPCS_PATTERN, MODIFIER_PATTERN } from '../../../common/formats';
-import { Code, CodeSystem } from '../../code/code.entity';
-import { applyCodeSet, type CodeRow } from '../import/code-set';
+import { CodeSystem } from '../../code/code.entity';
+import { applyCodeSet, loadStoredCodes, type CodeRow, type StoredCodeRow } from '../import/code-set';
 import { FieldError, ImportRefusedError } from '../import/errors';
 import { splitCsv } from '../import/read-lines';
 import type { ImportContext, ImportCounts, ImportOptions, Importer, ReleaseScope } from '../import/types';
@@ -80,34 +78,6 @@ export function cmsDate(raw: string, field: string): string {
   const iso = /^\d{8}$/.test(v) ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}` : v;
   if (!isLocalDate(iso)) throw new FieldError(field, 'must be a date YYYYMMDD');
   return iso;
-}
-
-export interface StoredCodeRow {
-  system: CodeSystem;
-  code: string;
-  shortDescription: string | null;
-  longDescription: string | null;
-  billable: boolean;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-}
-
-/** Every stored row of some systems (plain objects, dates as LocalDate), oldest first. */
-export async function loadStoredCodes(em: EntityManager, systems: CodeSystem[]): Promise<StoredCodeRow[]> {
-  const raw = (await (em as SqlEntityManager)
-    .createQueryBuilder(Code)
-    .select(['system', 'code', 'shortDescription', 'longDescription', 'billable', 'effectiveFrom', 'effectiveTo'])
-    .where({ system: { $in: systems } })
-    .orderBy({ effectiveFrom: 'asc' })
-    .execute('all')) as (Omit<StoredCodeRow, 'effectiveFrom' | 'effectiveTo'> & { effectiveFrom: string | Date; effectiveTo: string | Date | null })[];
-  return raw.map((r) => ({
-    ...r,
-    shortDescription: r.shortDescription ?? null,
-    longDescription: r.longDescription ?? null,
-    billable: Boolean(r.billable),
-    effectiveFrom: toLocalDate(r.effectiveFrom),
-    effectiveTo: r.effectiveTo == null ? null : toLocalDate(r.effectiveTo),
-  }));
 }
 
 /** Per system|code: all stored rows, and the one applyCodeSet treats as current on `start`. */
