@@ -47,10 +47,6 @@ export const CLAIM_TRANSITIONS: Readonly<Record<ClaimStatus, readonly ClaimStatu
   [S.WRITTEN_OFF]: [],
 };
 
-export function canTransition(from: ClaimStatus, to: ClaimStatus): boolean {
-  return CLAIM_TRANSITIONS[from].includes(to);
-}
-
 /** Claims whose content (lines, diagnoses, header) may still be edited. */
 export const EDITABLE_CLAIM_STATUSES: readonly ClaimStatus[] = [S.DRAFT];
 

@@ -38,13 +38,4 @@ export class ReferenceService {
     if (filter.setting) where.setting = filter.setting;
     return this.ctx.em.find(ReferenceRelease, where, { orderBy: { kind: 'asc', effectiveFrom: 'desc' } });
   }
-
-  /** The release of a kind in force on a date of service, or null: "no data" is never a pass. */
-  async releaseOn(kind: ReferenceKind, date: string, setting: EditSetting | null = null): Promise<ReferenceRelease | null> {
-    return this.ctx.em.findOne(
-      ReferenceRelease,
-      { kind, setting, effectiveFrom: { $lte: date }, $or: [{ effectiveTo: null }, { effectiveTo: { $gte: date } }] },
-      { orderBy: { effectiveFrom: 'desc' } },
-    );
-  }
 }

@@ -84,11 +84,6 @@ const options = { releaseTtlMs: 5_000, maxEntries: 200_000 };
 let epoch = 0;
 const caches = new WeakMap<object, ConnectionCache & { epoch: number }>();
 
-/** Tune the cache: `releaseTtlMs: 0` re-reads the release list on every call. */
-export function configureNcciLookups(opts: Partial<typeof options>): void {
-  Object.assign(options, opts);
-}
-
 /** Drops every cached release list and row (importers call it; tests may too). */
 export function invalidateNcciLookups(): void {
   epoch++;
