@@ -1,0 +1,108 @@
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+
+/**
+ * Strict JSON with positions: syntax errors and schema errors point at a line and column, which
+ * JSON.parse cannot do. Comments and trailing commas are refused (the files are JSON, and other
+ * tools read them); duplicate keys are refused (JSON.parse would silently keep the last one).
+ */
+export interface JsonSource {
+  text: string;
+  root: Node | undefined;
+  value: unknown;
+  lineStarts: number[];
+}
+
+export interface JsonSyntaxProblem {
+  pointer: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export function parseJsonSource(text: string): { source: JsonSource | null; problems: JsonSyntaxProblem[] } {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const source: JsonSource = { text, root, value: undefined, lineStarts };
+  const problems: JsonSyntaxProblem[] = errors.map((e) => ({ pointer: '', ...position(source, e.offset), message: `JSON syntax: ${describe(printParseErrorCode(e.error))}` }));
+  if (problems.length === 0 && root) {
+    walkObjects(root, '', (node, pointer) => {
+      const seen = new Set<string>();
+      for (const prop of node.children ?? []) {
+        const key = prop.children?.[0]?.value as string;
+        if (seen.has(key)) problems.push({ pointer: `${pointer}/${escapePointer(key)}`, ...position(source, prop.offset), message: `duplicate key "${key}"` });
+        seen.add(key);
+      }
+    });
+  }
+  if (problems.length > 0 || !root) return { source: null, problems: problems.length ? problems : [{ pointer: '', line: 1, column: 1, message: 'JSON syntax: the file is empty' }] };
+  source.value = getNodeValue(root);
+  return { source, problems };
+}
+
+function describe(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: 'colon expected',
+    CommaExpected: 'comma expected',
+    CloseBraceExpected: 'closing brace } expected',
+    CloseBracketExpected: 'closing bracket ] expected',
+    EndOfFileExpected: 'end of file expected (text after the closing brace)',
+    InvalidCommentToken: 'comments are not allowed',
+    UnexpectedEndOfComment: 'comments are not allowed',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  return words[code] ?? code;
+}
+
+function walkObjects(node: Node, pointer: string, visit: (node: Node, pointer: string) => void): void {
+  if (node.type === 'object') {
+    visit(node, pointer);
+    for (const prop of node.children ?? []) {
+      const key = prop.children?.[0]?.value as string;
+      const child = prop.children?.[1];
+      if (child) walkObjects(child, `${pointer}/${escapePointer(key)}`, visit);
+    }
+  } else if (node.type === 'array') {
+    (node.children ?? []).forEach((c, i) => walkObjects(c, `${pointer}/${i}`, visit));
+  }
+}
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function position(source: Pick<JsonSource, 'lineStarts'>, offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = source.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (source.lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - source.lineStarts[lo]! + 1 };
+}
+
+/** Line and column of the value at a JSON pointer (or of its nearest existing parent). */
+export function locate(source: JsonSource, pointer: string): { line: number; column: number } {
+  if (!source.root) return { line: 1, column: 1 };
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (let n = segments.length; n >= 0; n--) {
+    const path = segments.slice(0, n).map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+    const node = findNodeAtLocation(source.root, path);
+    if (node) {
+      // Point at the property name when there is one: that is the line an editor shows.
+      const at = node.parent?.type === 'property' ? node.parent.offset : node.offset;
+      return position(source, at);
+    }
+  }
+  return { line: 1, column: 1 };
+}
