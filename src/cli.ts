@@ -16,6 +16,7 @@ import { createOrm, migrateUp } from './db/orm';
 import { DEFAULT_TEST_PG_URL } from './db/scratch';
 import { seedDemoIfEmpty } from './seed/demo';
 import { buildAppSchema } from './server/schema';
+import { createLogger } from './server/logger';
 import { createMigration, migrationNeeded, writeMigrationIndex } from './cli/migrations';
 
 const SCHEMA_FILE = resolve(projectRoot(), 'schema', 'schema.graphql');
@@ -199,12 +200,184 @@ program
     const orm = await createOrm(config.database);
     try {
       await migrateUp(orm);
-      const summary = await seedDemoIfEmpty(orm.em.fork());
+      const { loadRules } = await import('./server/start');
+      const rules = await loadRules({ ...config, watchRules: false }, orm, createLogger('warn'));
+      const summary = await seedDemoIfEmpty(orm.em.fork(), rules);
       process.stdout.write(summary ? `seeded: ${JSON.stringify(summary)}\n` : 'database already has data; nothing seeded\n');
     } finally {
       await orm.close(true);
     }
   });
+
+const RULES_DIR = resolve(projectRoot(), 'rules');
+const RULE_SCHEMA_FILE = resolve(RULES_DIR, 'rule-set.schema.json');
+
+const rules = program.command('rules').description('payer rule sets: check, test, schema');
+rules
+  .command('check [dir]')
+  .description('validate every rule file (exit 1 and list every problem); with a database configured, also check named codes exist')
+  .option('--no-reference', 'skip the reference-data check (no database needed)')
+  .action(async (dir: string | undefined, opts: { reference: boolean }) => {
+    const target = resolve(dir ?? RULES_DIR);
+    const { loadRuleDirectory, formatProblem: formatRuleProblem } = await import('./rules-engine');
+    const withDb = opts.reference ? await openReferenceChecker() : null;
+    try {
+      const result = await loadRuleDirectory(target, { referenceChecker: withDb?.checker });
+      if (!result.ok) {
+        for (const p of result.problems) process.stdout.write(`${formatRuleProblem(p)}\n`);
+        process.stdout.write(`${result.problems.length} problem(s); nothing would be loaded\n`);
+        process.exitCode = 1;
+        return;
+      }
+      for (const s of result.snapshot.ruleSets.values()) {
+        process.stdout.write(`${s.key}: ${s.rules.length} rules (${s.rules.filter((r) => r.severity === 'ERROR').length} ERROR), version ${s.version.slice(0, 12)}\n`);
+      }
+      process.stdout.write(`ok: ${result.snapshot.ruleSets.size} rule set(s)${withDb ? '' : ' (reference data not checked)'}\n`);
+    } finally {
+      await withDb?.close();
+    }
+  });
+rules
+  .command('test [dir]')
+  .description('run the rule tests kept beside the rules (rules/<payer>/tests/*.json) and print a pass/fail table')
+  .option('--payer <key>', 'only this rule set')
+  .action(async (dir: string | undefined, opts: { payer?: string }) => {
+    const { loadRuleDirectory, formatProblem: formatRuleProblem } = await import('./rules-engine');
+    const { runRuleTests, formatRuleTestTable } = await import('./rules-engine/rule-tests');
+    const result = await loadRuleDirectory(resolve(dir ?? RULES_DIR));
+    if (!result.ok) {
+      for (const p of result.problems) process.stdout.write(`${formatRuleProblem(p)}\n`);
+      process.stdout.write('the rules do not load; fix them first (claimflow rules check)\n');
+      process.exitCode = 1;
+      return;
+    }
+    const results = await runRuleTests(result.snapshot, { only: opts.payer });
+    process.stdout.write(`${formatRuleTestTable(results)}\n`);
+    if (results.length === 0 || results.some((r) => !r.passed)) process.exitCode = 1;
+  });
+rules
+  .command('schema')
+  .description('print the JSON Schema of rule files')
+  .option('--write', 'write it to rules/rule-set.schema.json')
+  .option('--check', 'exit 1 when rules/rule-set.schema.json differs from the code')
+  .action(async (opts: { write?: boolean; check?: boolean }) => {
+    const { ruleSetSchema } = await import('./rules-engine');
+    const text = `${JSON.stringify(ruleSetSchema(true), null, 2)}\n`;
+    if (opts.check) {
+      let committed = '';
+      try {
+        committed = readFileSync(RULE_SCHEMA_FILE, 'utf8');
+      } catch {
+        /* missing counts as drift */
+      }
+      if (committed !== text) {
+        process.stderr.write('rules/rule-set.schema.json is out of date: run `claimflow rules schema --write` and commit it\n');
+        process.exitCode = 1;
+      } else process.stdout.write('rules/rule-set.schema.json is current\n');
+      return;
+    }
+    if (opts.write) {
+      writeFileSync(RULE_SCHEMA_FILE, text);
+      process.stdout.write(`wrote ${RULE_SCHEMA_FILE}\n`);
+      return;
+    }
+    process.stdout.write(text);
+  });
+
+program
+  .command('scrub <claims>')
+  .description('scrub claims (a JSON array, or one claim; "-" reads stdin) against a payer rule set; prints a JSON array of findings per claim. Reference data comes from the configured database (DATABASE_URL, default SQLite)')
+  .requiredOption('--payer <key>', 'rule-set key, e.g. medicare')
+  .option('--rules <dir>', 'rules directory', RULES_DIR)
+  .option('--explain', 'add each finding\'s condition tree with fact values')
+  .option('--today <date>', 'submission date for claims without submittedDate (default today)')
+  .action(async (file: string, opts: { payer: string; rules: string; explain?: boolean; today?: string }) => {
+    const { loadRuleDirectory, formatProblem: formatRuleProblem, parseScrubClaim, evaluateClaim, explanationLines } = await import('./rules-engine');
+    const { gatherReference } = await import('./modules/scrub/gather');
+    if (opts.today !== undefined && !isLocalDate(opts.today)) throw new InvalidArgumentError('--today must be a date YYYY-MM-DD');
+    let text: string;
+    try {
+      text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(file), 'utf8');
+    } catch (e) {
+      throw new InvalidArgumentError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new InvalidArgumentError(`${file} is not JSON: ${(e as Error).message}`);
+    }
+    const list = Array.isArray(raw) ? raw : [raw];
+    const day = opts.today ?? new Date().toISOString().slice(0, 10);
+    const problems: string[] = [];
+    const claims = list.flatMap((c, i) => {
+      const withPayer = c && typeof c === 'object' && !Array.isArray(c) ? { payer: opts.payer, ...(c as object) } : c;
+      const { claim, problems: p } = parseScrubClaim(withPayer, `$[${i}]`, day);
+      problems.push(...p.map((x) => `${x.path}: ${x.message}`));
+      if (claim && claim.payer !== opts.payer) problems.push(`$[${i}].payer: is ${claim.payer} but --payer is ${opts.payer}`);
+      return claim ? [claim] : [];
+    });
+    if (problems.length) {
+      for (const p of problems) process.stderr.write(`${p}\n`);
+      process.stderr.write(`claimflow scrub: ${problems.length} problem(s) in the input; nothing scrubbed\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const loaded = await loadRuleDirectory(resolve(opts.rules));
+    if (!loaded.ok) {
+      for (const p of loaded.problems) process.stderr.write(`${formatRuleProblem(p)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const set = loaded.snapshot.ruleSets.get(opts.payer);
+    if (!set) throw new InvalidArgumentError(`no rule set "${opts.payer}" in ${opts.rules} (have: ${[...loaded.snapshot.ruleSets.keys()].join(', ')})`);
+    const config = loadConfig();
+    const orm = await createOrm(config.database);
+    try {
+      await migrateUp(orm);
+      const refs = await gatherReference(orm.em.fork(), claims.map((claim) => ({ claim, claimId: null, patientId: null, billingProviderId: null, originalClaimId: null })));
+      const out = [];
+      for (const [i, claim] of claims.entries()) {
+        const findings = await evaluateClaim(set, claim, refs[i]!);
+        out.push({
+          id: claim.id,
+          ruleSet: set.key,
+          ruleSetVersion: set.version,
+          referenceMissing: refs[i]!.missing,
+          clean: !findings.some((f) => f.severity === 'ERROR'),
+          findings: findings.map((f) => ({
+            ruleId: f.ruleId,
+            severity: f.severity,
+            category: f.category,
+            carc: f.carc,
+            rarc: f.rarc,
+            line: f.line,
+            message: f.message,
+            fixHint: f.fixHint,
+            referenceReleases: f.referenceReleases,
+            ...(opts.explain ? { explanation: explanationLines(f.explanation) } : {}),
+          })),
+        });
+      }
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } finally {
+      await orm.close(true);
+    }
+  });
+
+/** The database's reference tables, when one is configured and reachable; null otherwise. */
+async function openReferenceChecker() {
+  const config = loadConfig();
+  const { DbReferenceChecker } = await import('./modules/scrub/reference-checker');
+  try {
+    const orm = await createOrm(config.database);
+    await migrateUp(orm);
+    return { checker: new DbReferenceChecker(orm.em.fork()), close: () => orm.close(true) };
+  } catch (err) {
+    process.stderr.write(`reference data not checked: database unavailable (${(err as Error).message})\n`);
+    return null;
+  }
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof InvalidArgumentError) {

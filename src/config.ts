@@ -35,6 +35,10 @@ export interface AppConfig {
   bodyLimit: string;
   /** Largest reference file accepted by the import mutation. */
   uploadLimitBytes: number;
+  /** The payer rules directory (CLAIMFLOW_RULES_DIR, default rules/ of the project). */
+  rulesDir: string;
+  /** Reload rules when their files change (CLAIMFLOW_WATCH_RULES, default true). */
+  watchRules: boolean;
 }
 
 /** The folder holding package.json: src/ under ts, dist/src/ once compiled. */
@@ -89,6 +93,12 @@ function parseMegabytes(variable: string, raw: string | undefined, fallback: num
   const mb = Number(raw);
   if (!Number.isInteger(mb) || mb < 1 || mb > 4096) throw new ConfigError(variable, 'must be a whole number of megabytes from 1 to 4096');
   return mb * 1024 * 1024;
+}
+
+function parseBoolean(variable: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(variable, 'must be true or false');
 }
 
 function parseEnv(raw: string | undefined): AppConfig['env'] {
@@ -147,5 +157,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     seedDemo: seedRaw === undefined || seedRaw === '' ? env !== 'production' : seedRaw === 'true',
     bodyLimit: environment.CLAIMFLOW_BODY_LIMIT || '1mb',
     uploadLimitBytes: parseMegabytes('CLAIMFLOW_UPLOAD_LIMIT_MB', environment.CLAIMFLOW_UPLOAD_LIMIT_MB, 256),
+    rulesDir: resolve(environment.CLAIMFLOW_RULES_DIR || resolve(PROJECT_ROOT, 'rules')),
+    watchRules: parseBoolean('CLAIMFLOW_WATCH_RULES', environment.CLAIMFLOW_WATCH_RULES, true),
   };
 }

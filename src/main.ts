@@ -4,7 +4,7 @@ import { Role } from './common/enums';
 import { ConfigError, loadConfig } from './config';
 import { seedDemoIfEmpty } from './seed/demo';
 import { createLogger } from './server/logger';
-import { startServer } from './server/start';
+import { RulesRefusedError, startServer } from './server/start';
 
 async function main(): Promise<void> {
   let config;
@@ -19,9 +19,18 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.info({ env: config.env, database: config.database.dialect, jwtSecret: config.jwtSecretSource }, 'starting');
-  const server = await startServer(config, logger);
+  let server;
+  try {
+    server = await startServer(config, logger);
+  } catch (err) {
+    if (err instanceof RulesRefusedError) {
+      process.stderr.write(`claimflow: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   if (config.seedDemo) {
-    const seeded = await seedDemoIfEmpty(server.orm.em.fork());
+    const seeded = await seedDemoIfEmpty(server.orm.em.fork(), server.rules);
     if (seeded) logger.info(seeded, 'seeded demo data');
   }
   logger.info({ url: `${server.url}/graphql` }, 'listening');

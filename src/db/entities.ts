@@ -5,6 +5,7 @@ import { Encounter, EncounterDiagnosis, EncounterLine } from '../modules/encount
 import { Patient } from '../modules/patient/patient.entity';
 import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
+import { ClaimFinding, ClaimScrub } from '../modules/scrub/scrub.entity';
 import { ArticleDiagnosis, ArticleProcedure, CodeEdit, MueLimit, NcciPtpEdit, ReferenceRelease } from '../modules/reference/reference.entities';
 
 /** Every persisted entity. A new entity is added here and gets a migration for both dialects. */
@@ -27,4 +28,6 @@ export const ENTITIES = [
   CodeEdit,
   ArticleProcedure,
   ArticleDiagnosis,
+  ClaimScrub,
+  ClaimFinding,
 ];

@@ -1,3 +1,4 @@
+import type { RuleRegistry } from '../rules-engine';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Principal } from '../auth/principal';
 import { addDays, today } from '../common/dates';
@@ -22,8 +23,8 @@ import { createServices, type Services } from '../server/services';
 import { DEMO_CODES, type DemoCode } from './reference-codes';
 
 /** A context for work done by the system itself (seeding, tests) rather than a signed-in user. */
-export function systemContext(em: EntityManager, principal: Principal = { sub: 'system', role: Role.ADMIN }): ServiceContext {
-  return { em, principal, requestId: 'system', logger: createLogger('silent') };
+export function systemContext(em: EntityManager, principal: Principal = { sub: 'system', role: Role.ADMIN }, rules: RuleRegistry | null = null): ServiceContext {
+  return { em, principal, requestId: 'system', logger: createLogger('silent'), rules };
 }
 
 /** Inserts code rows in one flush (no per-row validation: the lists are ours). */
@@ -69,6 +70,7 @@ export class Builders {
       claimFilingIndicator: ClaimFilingIndicator.COMMERCIAL,
       timelyFilingDays: 90,
       appealDays: 180,
+      ruleSetKey: 'demo-commercial',
       ...overrides,
     });
   }
@@ -169,7 +171,9 @@ export class Builders {
     const encounter = await this.encounter({ ...opts, status: EncounterStatus.CODED });
     let claim = await this.services.claims.createFromEncounter({ encounterId: encounter.id, coverageId: opts.coverage.id });
     for (const step of pathTo(opts.status ?? ClaimStatus.DRAFT)) {
-      claim = await this.services.claims.transition(claim, step);
+      const result = await this.services.claims.transition(claim, step);
+      if (!result.moved) throw new Error(`claim ${claim.id} did not move to ${step}: its scrub found ${result.scrub?.errorCount ?? '?'} ERROR(s)`);
+      claim = result.claim;
     }
     return claim;
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { RuleRegistry } from '../rules-engine';
 import { addDays, today } from '../common/dates';
 import { Role, Sex } from '../common/enums';
 import { EncounterStatus } from '../modules/encounter/encounter.entity';
@@ -21,15 +22,15 @@ export interface SeedSummary {
  * clinicians, five fictitious patients, and claims in several lifecycle states. Every name and
  * number here is invented. Runs only when the database has no payers.
  */
-export async function seedDemoIfEmpty(rootEm: EntityManager): Promise<SeedSummary | null> {
+export async function seedDemoIfEmpty(rootEm: EntityManager, rules: RuleRegistry | null): Promise<SeedSummary | null> {
   if ((await rootEm.count(Payer, {})) > 0) return null;
   // All or nothing: a failure half-way leaves the database empty, so the next start retries.
-  return rootEm.transactional((em) => seed(em));
+  return rootEm.transactional((em) => seed(em, rules));
 }
 
-async function seed(em: EntityManager): Promise<SeedSummary> {
+async function seed(em: EntityManager, rules: RuleRegistry | null): Promise<SeedSummary> {
   const codes = await loadCodes(em);
-  const b = new Builders(systemContext(em, { sub: 'system:demo-seed', role: Role.ADMIN }));
+  const b = new Builders(systemContext(em, { sub: 'system:demo-seed', role: Role.ADMIN }, rules));
 
   const medicare = await b.payer({
     name: 'Demo Medicare Part B',

@@ -48,6 +48,11 @@ export const DEMO_CODES: DemoCode[] = [
   icd('R059', 'Cough, unspecified', { effectiveFrom: '2021-10-01' }),
   icd('M1711', 'Unilateral primary osteoarthritis, right knee'),
   icd('M1712', 'Unilateral primary osteoarthritis, left knee'),
+  // Lumbar radiculopathy and stenosis: the demo commercial payer's MRI policy names them.
+  icd('M5416', 'Radiculopathy, lumbar region'),
+  icd('M5417', 'Radiculopathy, lumbosacral region'),
+  icd('M48061', 'Spinal stenosis, lumbar region without neurogenic claudication', { effectiveFrom: '2017-10-01' }),
+  icd('M48062', 'Spinal stenosis, lumbar region with neurogenic claudication', { effectiveFrom: '2017-10-01' }),
   icd('Z0000', 'Encounter for general adult medical examination without abnormal findings'),
   icd('Z23', 'Encounter for immunization'),
   icd('Z1231', 'Encounter for screening mammogram for malignant neoplasm of breast'),
@@ -55,7 +60,7 @@ export const DEMO_CODES: DemoCode[] = [
   // Office/outpatient E/M: 99201 was deleted from CPT on 2021-01-01.
   cpt('99201', { effectiveTo: '2020-12-31' }),
   ...['99202', '99203', '99204', '99205', '99211', '99212', '99213', '99214', '99215'].map((c) => cpt(c)),
-  ...['99385', '99386', '99395', '99396', '36415', '81002', '82962', '83036', '85025', '80053', '80061', '93000', '71046', '73562', '20610', '90471', '90686', '97110', '11102', '77067'].map((c) => cpt(c)),
+  ...['99385', '99386', '99395', '99396', '36415', '81002', '82962', '83036', '85025', '80053', '80061', '93000', '71046', '73562', '20610', '90471', '90686', '97110', '11102', '77067', '72148', '70551', '29881', '27447'].map((c) => cpt(c)),
 
   hcpcs('G0008', 'Admin influenza virus vac'),
   hcpcs('G0439', 'Ppps, subseq visit'),

@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import { bearerToken, TokenError, verifyToken } from '../auth/jwt';
 import { UnauthenticatedError } from '../common/errors';
 import type { AppConfig } from '../config';
+import type { RuleRegistry } from '../rules-engine';
 import { buildRequestContext, type RequestContext } from './context';
 import { describeForLog, formatError, isUnexpected } from './format-error';
 import type { Logger } from './logger';
@@ -49,7 +50,7 @@ export interface App {
   schema: GraphQLSchema;
 }
 
-export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger, httpServer?: Server): Promise<App> {
+export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger, rules: RuleRegistry | null, httpServer?: Server): Promise<App> {
   const schema = await buildAppSchema();
   const production = config.env === 'production';
   const apollo = new ApolloServer<RequestContext>({
@@ -119,7 +120,7 @@ export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger
           throw err;
         }
         const requestLog = log.child({ sub: principal.sub, role: principal.role });
-        return buildRequestContext(orm, principal, requestId, requestLog);
+        return buildRequestContext(orm, principal, requestId, requestLog, rules);
       },
     }),
   );

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Principal } from '../auth/principal';
+import type { RuleRegistry } from '../rules-engine';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -10,6 +11,8 @@ export interface ServiceContext {
   principal: Principal;
   requestId: string;
   logger: Logger;
+  /** The payer rules in force (null where nothing scrubs, e.g. a reference import from the CLI). */
+  rules: RuleRegistry | null;
 }
 
 /** The per-request context: built once per request in `buildRequestContext`, nowhere else. */
@@ -23,8 +26,9 @@ export function buildRequestContext(
   principal: Principal,
   requestId: string,
   logger: Logger,
+  rules: RuleRegistry | null,
 ): RequestContext {
   const em = orm.em.fork();
-  const base: ServiceContext = { em, principal, requestId, logger };
+  const base: ServiceContext = { em, principal, requestId, logger, rules };
   return { ...base, loaders: createLoaders(em), services: createServices(base) };
 }

@@ -7,6 +7,8 @@ import { Encounter, EncounterDiagnosis, EncounterLine } from '../modules/encount
 import { Patient } from '../modules/patient/patient.entity';
 import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
+import { latestScrubs } from '../modules/claim/claim.service';
+import { ClaimFinding, type ClaimScrub } from '../modules/scrub/scrub.entity';
 
 /**
  * One SELECT … WHERE id IN (…) per batch; missing ids resolve to null. Ids that are not UUIDs
@@ -55,6 +57,11 @@ export function createLoaders(em: EntityManager) {
     claimLinesByClaimId: childrenLoader(em, ClaimLine, 'claim', { lineNumber: 'asc' }),
     claimHistoryByClaimId: childrenLoader(em, ClaimHistory, 'claim', { at: 'asc', id: 'asc' }),
     claimsByEncounterId: childrenLoader(em, Claim, 'encounter', { id: 'asc' }),
+    latestScrubByClaimId: new DataLoader<string, ClaimScrub | null>(async (ids) => {
+      const latest = await latestScrubs(em, ids);
+      return ids.map((id) => latest.get(id) ?? null);
+    }),
+    findingsByScrubId: childrenLoader(em, ClaimFinding, 'scrub', { severity: 'asc', line: 'asc', ruleId: 'asc' }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { ClaimFindingResolver, ClaimScrubFieldsResolver, ClaimScrubResolver, ScrubResolver } from '../modules/scrub/scrub.resolver';
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker } from 'type-graphql';
@@ -21,6 +22,10 @@ export const RESOLVERS = [
   EncounterResolver,
   ClaimResolver,
   ReferenceResolver,
+  ScrubResolver,
+  ClaimScrubFieldsResolver,
+  ClaimScrubResolver,
+  ClaimFindingResolver,
 ] as const;
 
 /**

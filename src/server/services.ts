@@ -6,6 +6,7 @@ import { PatientService } from '../modules/patient/patient.service';
 import { PayerService } from '../modules/payer/payer.service';
 import { ProviderService } from '../modules/provider/provider.service';
 import { ReferenceService } from '../modules/reference/reference.service';
+import { ScrubService } from '../modules/scrub/scrub.service';
 import type { ServiceContext } from './context';
 
 /** Services bound to one caller's context. Cheap to build: they hold no state of their own. */
@@ -19,6 +20,7 @@ export function createServices(ctx: ServiceContext) {
     encounters: new EncounterService(ctx),
     claims: new ClaimService(ctx),
     reference: new ReferenceService(ctx),
+    scrubs: new ScrubService(ctx),
   };
 }
 

@@ -42,6 +42,12 @@ import {
   UpdateProviderDocument,
   ImportReferenceFileDocument,
   ReferenceReleasesDocument,
+  ScrubClaimDocument,
+  DryRunClaimDocument,
+  SubmitClaimsDocument,
+  ReloadRuleSetsDocument,
+  RuleSetsDocument,
+  RulesStatusDocument,
 } from '../generated/graphql';
 import { rawGql, rawGqlUpload, type RawResult } from '../support/raw-gql';
 import { startTestServer, type TestServer } from '../support/server';
@@ -277,6 +283,18 @@ const MUTATIONS: Record<string, MutationCase> = {
       }),
     reached: 'OK',
   },
+  scrubClaim: { allowed: [CODER, BILLER, COMPLIANCE, ADMIN], doc: ScrubClaimDocument, variables: () => ({ id: MISSING_ID }), reached: 'NOT_FOUND' },
+  dryRunClaim: {
+    allowed: [CODER, BILLER, COMPLIANCE, ADMIN],
+    doc: DryRunClaimDocument,
+    variables: () => ({
+      input: { payer: 'medicare', patient: { sex: 'F', birthDate: '1950-03-02', memberId: '1EG4TE5MK73' }, placeOfService: '11', serviceDateFrom: addDays(today(), -3), diagnoses: ['I10'], lines: [{ code: '99213', units: 1, chargeCents: 9_000, diagnosisPointers: [1] }] },
+    }),
+    reached: 'OK',
+  },
+  // An unknown id is refused as data (NOT_FOUND in the payload), so the call itself succeeds.
+  submitClaims: { allowed: BILLING, doc: SubmitClaimsDocument, variables: () => ({ ids: [MISSING_ID] }), reached: 'OK' },
+  reloadRuleSets: { allowed: RULES, doc: ReloadRuleSetsDocument, variables: () => ({}), reached: 'OK' },
 };
 
 const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<string, unknown> }> = {
@@ -295,6 +313,8 @@ const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<strin
   claim: { doc: ClaimByIdDocument, variables: () => ({ id: MISSING_ID }) },
   claims: { doc: ClaimsPageDocument, variables: () => ({ first: 5 }) },
   referenceReleases: { doc: ReferenceReleasesDocument, variables: () => ({}) },
+  ruleSets: { doc: RuleSetsDocument, variables: () => ({}) },
+  rulesStatus: { doc: RulesStatusDocument, variables: () => ({}) },
 };
 
 describe('role matrix', () => {

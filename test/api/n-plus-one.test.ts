@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Role } from '../../src/common/enums';
-import { addDays } from '../../src/common/dates';
+import { addDays, today } from '../../src/common/dates';
 import { ClaimStatus } from '../../src/modules/claim/claim-status';
 import { CoverageOrder } from '../../src/modules/coverage/coverage.entity';
 import type { Coverage } from '../../src/modules/coverage/coverage.entity';
@@ -90,7 +90,8 @@ describe('no N+1: nested reads go through per-request DataLoaders', () => {
         coverage: primary,
         provider: providers[i % 2]!,
         renderingProvider: providers[2 + (i % 2)]!,
-        serviceDate: addDays('2025-01-01', i),
+        // Recent dates: the demo commercial plan's 90-day filing limit must not block READY.
+        serviceDate: addDays(today(), -(i + 1)),
         diagnoses: DIAGNOSES.slice(0, nDiagnoses),
         lines: PROCEDURES.slice(0, nLines),
         status: STATUSES[i % STATUSES.length],

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import 'reflect-metadata';
 import { Role } from '../../src/common/enums';
 import { addDays } from '../../src/common/dates';
@@ -52,9 +53,10 @@ describe('Relay pagination and filters', () => {
   const CLAIM_COUNT = 24;
 
   beforeAll(async () => {
-    t = await startTestServer();
+    // Claims in every status with fixed 2024 dates: a payer without rules, so no filing limit stops them at READY.
+    t = await startTestServer({ env: { CLAIMFLOW_RULES_DIR: resolve(__dirname, '../fixtures/rules-lenient') } });
     const b = t.builders();
-    payers = [await b.payer(), await b.payer()];
+    payers = [await b.payer({ ruleSetKey: 'lenient' }), await b.payer({ ruleSetKey: 'lenient' })];
     provider = await b.provider();
     patients = [];
     for (const lastName of ['Smith', 'Smithers', 'Blacksmith', 'Jones']) patients.push(await b.patient({ lastName }));

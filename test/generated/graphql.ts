@@ -29,9 +29,14 @@ export type ChangeClaimStatusInput = {
   version: Scalars['Int']['input'];
 };
 
+/** The claim after the change. A move to READY scrubs the claim: with ERROR findings it stays DRAFT, moved is false and scrub lists why. */
 export type ChangeClaimStatusPayload = {
   __typename?: 'ChangeClaimStatusPayload';
   claim: Claim;
+  /** False when the claim did not move because its scrub found ERRORs. */
+  moved: Scalars['Boolean']['output'];
+  /** The scrub a move to READY (or SUBMITTED) ran. */
+  scrub: Maybe<ClaimScrub>;
 };
 
 export type ChangeEncounterStatusInput = {
@@ -57,10 +62,14 @@ export type Claim = {
   createdAt: Scalars['DateTimeISO']['output'];
   diagnoses: Array<ClaimDiagnosis>;
   encounter: Maybe<Encounter>;
+  /** Findings of the newest scrub (empty when never scrubbed). */
+  findings: Array<ClaimFinding>;
   frequency: ClaimFrequency;
   /** Every change, oldest first. */
   history: Array<ClaimHistory>;
   id: Scalars['ID']['output'];
+  /** The newest scrub of this claim. */
+  lastScrub: Maybe<ClaimScrub>;
   lines: Array<ClaimLine>;
   /** The claim this one replaces or voids. */
   originalClaim: Maybe<Claim>;
@@ -144,6 +153,28 @@ export type ClaimFilter = {
   status?: InputMaybe<Array<ClaimStatus>>;
 };
 
+/** A payer rule that fired on a claim: what, where, why, and what the payer would deny with. */
+export type ClaimFinding = {
+  __typename?: 'ClaimFinding';
+  /** Claim Adjustment Reason Code the payer would deny with. */
+  carc: Scalars['String']['output'];
+  category: FindingCategory;
+  /** Which conditions held, with which fact values. */
+  explanation: Array<ExplanationStep>;
+  fixHint: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** 1-based service line for line-level rules; null for the claim. */
+  line: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+  /** Remittance Advice Remark Codes. */
+  rarc: Array<Scalars['String']['output']>;
+  /** Reference-data release ids the rule read (code sets, NCCI, MUE, MCE, articles). */
+  referenceReleases: Array<Scalars['String']['output']>;
+  ruleId: Scalars['String']['output'];
+  ruleSetVersion: Scalars['String']['output'];
+  severity: FindingSeverity;
+};
+
 /** CLM05-3: ORIGINAL (1), REPLACEMENT (7) or VOID (8). 7 and 8 need the payer claim number (REF*F8). */
 export type ClaimFrequency =
   | 'ORIGINAL'
@@ -187,6 +218,29 @@ export type ClaimLine = {
   /** DTP*472 date of service. */
   serviceDate: Scalars['LocalDate']['output'];
   units: Scalars['Int']['output'];
+};
+
+/** One scrub of a claim against its payer's rule set. */
+export type ClaimScrub = {
+  __typename?: 'ClaimScrub';
+  /** Token subject that caused the scrub. */
+  actor: Scalars['String']['output'];
+  at: Scalars['DateTimeISO']['output'];
+  /** The claim version that was scrubbed. */
+  claimVersion: Scalars['Int']['output'];
+  /** True when the scrub found no ERROR. */
+  clean: Scalars['Boolean']['output'];
+  errorCount: Scalars['Int']['output'];
+  /** ERRORs first, then by line and rule id. */
+  findings: Array<ClaimFinding>;
+  id: Scalars['ID']['output'];
+  ruleSetKey: Scalars['String']['output'];
+  /** Content hash of the rule set that ran. */
+  ruleSetVersion: Scalars['String']['output'];
+  /** True when the payer's rule set in force now has the version this scrub ran (otherwise submitClaims scrubs again). */
+  rulesCurrent: Scalars['Boolean']['output'];
+  trigger: ScrubTrigger;
+  warningCount: Scalars['Int']['output'];
 };
 
 /** DRAFT → READY → SUBMITTED → ACCEPTED/REJECTED → PAID/PARTIALLY_PAID/DENIED, then REPLACED/VOIDED/APPEALED/WRITTEN_OFF. Claim.allowedTransitions lists the next legal statuses. */
@@ -425,6 +479,64 @@ export type CreateProviderPayload = {
   provider: Provider;
 };
 
+/** A claim payload to scrub without storing it (same shape as `claimflow scrub` input; codes without dots). */
+export type DryRunClaimInput = {
+  billingNpi?: InputMaybe<Scalars['String']['input']>;
+  coverage?: InputMaybe<DryRunCoverageInput>;
+  diagnoses: Array<Scalars['String']['input']>;
+  /** "1", "7" or "8" (default "1"). */
+  frequency?: InputMaybe<Scalars['String']['input']>;
+  /** Your id for the claim; echoed nowhere but useful in logs. */
+  id?: InputMaybe<Scalars['String']['input']>;
+  lines: Array<DryRunLineInput>;
+  patient: DryRunPatientInput;
+  /** Rule-set key, e.g. medicare. */
+  payer: Scalars['String']['input'];
+  payerClaimNumber?: InputMaybe<Scalars['String']['input']>;
+  placeOfService: Scalars['String']['input'];
+  priorAuthNumber?: InputMaybe<Scalars['String']['input']>;
+  renderingNpi?: InputMaybe<Scalars['String']['input']>;
+  serviceDateFrom: Scalars['String']['input'];
+  serviceDateTo?: InputMaybe<Scalars['String']['input']>;
+  /** Default: today. */
+  submittedDate?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DryRunClaimPayload = {
+  __typename?: 'DryRunClaimPayload';
+  /** True when no ERROR finding: the claim could be submitted. */
+  clean: Scalars['Boolean']['output'];
+  findings: Array<ScrubFinding>;
+  ruleSetKey: Scalars['String']['output'];
+  ruleSetVersion: Scalars['String']['output'];
+};
+
+export type DryRunCoverageInput = {
+  effectiveFrom?: InputMaybe<Scalars['String']['input']>;
+  effectiveTo?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type DryRunLineInput = {
+  /** Integer cents. */
+  chargeCents?: InputMaybe<Scalars['Int']['input']>;
+  code: Scalars['String']['input'];
+  diagnosisPointers: Array<Scalars['Int']['input']>;
+  modifiers?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Default: serviceDateFrom. */
+  serviceDate?: InputMaybe<Scalars['String']['input']>;
+  /** Default 1. */
+  units?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type DryRunPatientInput = {
+  /** YYYY-MM-DD. */
+  birthDate?: InputMaybe<Scalars['String']['input']>;
+  /** Only its presence is used. */
+  memberId?: InputMaybe<Scalars['String']['input']>;
+  /** F, M or U. */
+  sex?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Which NCCI/MUE table: practitioner services, outpatient hospital services, or DME suppliers. */
 export type EditSetting =
   | 'DME'
@@ -507,6 +619,50 @@ export type EncounterStatus =
   | 'CODED'
   | 'OPEN';
 
+export type ExplanationNodeKind =
+  | 'ALL'
+  | 'ANY'
+  | 'FACT'
+  | 'NOT';
+
+/** One node of a finding's condition tree, in pre-order: which fact had which value, and whether the condition held. Values are JSON text. */
+export type ExplanationStep = {
+  __typename?: 'ExplanationStep';
+  /** 0 for the root; children are one deeper. */
+  depth: Scalars['Int']['output'];
+  fact: Maybe<Scalars['String']['output']>;
+  /** The fact's value in this run, as JSON; null when the condition was not reached. */
+  factValue: Maybe<Scalars['String']['output']>;
+  kind: ExplanationNodeKind;
+  operator: Maybe<Scalars['String']['output']>;
+  /** The fact params as JSON. */
+  params: Maybe<Scalars['String']['output']>;
+  /** What a fact-reference value resolved to, as JSON. */
+  resolvedValue: Maybe<Scalars['String']['output']>;
+  /** Whether the condition held; null when not reached (json-rules-engine stops early). */
+  result: Maybe<Scalars['Boolean']['output']>;
+  /** The step as one readable line. */
+  text: Scalars['String']['output'];
+  /** The value compared with, as JSON (a fact reference when the rule compares two facts). */
+  value: Maybe<Scalars['String']['output']>;
+};
+
+export type FindingCategory =
+  | 'AUTHORIZATION'
+  | 'CODING'
+  | 'COVERAGE'
+  | 'DATA'
+  | 'DUPLICATE'
+  | 'FILING'
+  | 'MEDICAL_NECESSITY'
+  | 'MUE'
+  | 'NCCI_PTP';
+
+/** ERROR blocks submission; WARNING does not. */
+export type FindingSeverity =
+  | 'ERROR'
+  | 'WARNING';
+
 /** A bad line of an imported file: where and why, never its content. */
 export type ImportProblem = {
   __typename?: 'ImportProblem';
@@ -563,8 +719,16 @@ export type Mutation = {
   createPatient: CreatePatientPayload;
   createPayer: CreatePayerPayload;
   createProvider: CreateProviderPayload;
+  /** Scrub a claim payload without storing anything (no claim history is consulted). */
+  dryRunClaim: DryRunClaimPayload;
   /** Load a published reference file as one release (all or nothing). */
   importReferenceFile: ImportReferenceFilePayload;
+  /** Reload the rule files now. REFUSED lists every problem and keeps the previous rules in force. */
+  reloadRuleSets: ReloadRuleSetsPayload;
+  /** Scrub a stored claim against its payer's rules now and store the findings. Findings are data: a claim with ERRORs is not an error. */
+  scrubClaim: ScrubClaimPayload;
+  /** Submit READY claims. Each must have no ERROR findings under the rules in force (claims scrubbed under older rules are scrubbed again first); the rest are refused with the reason. */
+  submitClaims: SubmitClaimsPayload;
   /** Edit a DRAFT claim. */
   updateClaim: UpdateClaimPayload;
   updateCoverage: UpdateCoveragePayload;
@@ -620,8 +784,23 @@ export type MutationCreateProviderArgs = {
 };
 
 
+export type MutationDryRunClaimArgs = {
+  input: DryRunClaimInput;
+};
+
+
 export type MutationImportReferenceFileArgs = {
   input: ImportReferenceFileInput;
+};
+
+
+export type MutationScrubClaimArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSubmitClaimsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -808,6 +987,10 @@ export type Query = {
   providers: ProviderConnection;
   /** Loaded reference releases, newest first within each kind. */
   referenceReleases: Array<ReferenceRelease>;
+  /** The payer rule sets in force. */
+  ruleSets: Array<RuleSetType>;
+  /** Version of the rules in force and the problems of the last refused reload. */
+  rulesStatus: RulesStatus;
 };
 
 
@@ -940,6 +1123,106 @@ export type ReferenceRelease = {
   skipped: Scalars['Int']['output'];
 };
 
+export type RefusedSubmission = {
+  __typename?: 'RefusedSubmission';
+  claim: Maybe<Claim>;
+  claimId: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+  reason: SubmitRefusal;
+  /** For HAS_ERRORS: the scrub whose findings block it. */
+  scrub: Maybe<ClaimScrub>;
+};
+
+export type ReloadRuleSetsPayload = {
+  __typename?: 'ReloadRuleSetsPayload';
+  problems: Array<RuleProblemType>;
+  ruleSets: Array<RuleSetType>;
+  status: RuleReloadStatus;
+  /** Version of the rules in force after the call. */
+  version: Maybe<Scalars['String']['output']>;
+};
+
+/** A problem that stops rule files from loading: file, line and column, JSON pointer, message. */
+export type RuleProblemType = {
+  __typename?: 'RuleProblemType';
+  column: Maybe<Scalars['Int']['output']>;
+  file: Scalars['String']['output'];
+  line: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+  /** JSON pointer into the file ('' for the whole file). */
+  pointer: Scalars['String']['output'];
+};
+
+/** REFUSED: some file has problems; the previous rules stay in force. */
+export type RuleReloadStatus =
+  | 'LOADED'
+  | 'REFUSED'
+  | 'UNCHANGED';
+
+/** A payer's rule set in force: its own files plus the common rules it includes. */
+export type RuleSetType = {
+  __typename?: 'RuleSetType';
+  description: Scalars['String']['output'];
+  files: Array<Scalars['String']['output']>;
+  key: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  rules: Array<RuleSummary>;
+  /** Content hash of every contributing file. */
+  version: Scalars['String']['output'];
+};
+
+/** One rule of a rule set, as loaded. */
+export type RuleSummary = {
+  __typename?: 'RuleSummary';
+  carc: Scalars['String']['output'];
+  category: FindingCategory;
+  description: Scalars['String']['output'];
+  /** The rule file, relative to the rules directory. */
+  file: Scalars['String']['output'];
+  fileLine: Scalars['Int']['output'];
+  id: Scalars['String']['output'];
+  /** CLAIM or LINE. */
+  level: Scalars['String']['output'];
+  rarc: Array<Scalars['String']['output']>;
+  severity: FindingSeverity;
+};
+
+export type RulesStatus = {
+  __typename?: 'RulesStatus';
+  loadedAt: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Problems of the last refused reload (empty when the files on disk are in force). */
+  problems: Array<RuleProblemType>;
+  version: Maybe<Scalars['String']['output']>;
+};
+
+export type ScrubClaimPayload = {
+  __typename?: 'ScrubClaimPayload';
+  claim: Claim;
+  scrub: ClaimScrub;
+};
+
+/** A finding of a dry run (not stored). */
+export type ScrubFinding = {
+  __typename?: 'ScrubFinding';
+  carc: Scalars['String']['output'];
+  category: FindingCategory;
+  explanation: Array<ExplanationStep>;
+  fixHint: Maybe<Scalars['String']['output']>;
+  line: Maybe<Scalars['Int']['output']>;
+  message: Scalars['String']['output'];
+  rarc: Array<Scalars['String']['output']>;
+  referenceReleases: Array<Scalars['String']['output']>;
+  ruleId: Scalars['String']['output'];
+  ruleSetVersion: Scalars['String']['output'];
+  severity: FindingSeverity;
+};
+
+/** READY: the claim was moved to READY; MANUAL: scrubClaim; SUBMIT: rules changed since the last scrub, so submitClaims scrubbed again. */
+export type ScrubTrigger =
+  | 'MANUAL'
+  | 'READY'
+  | 'SUBMIT';
+
 /** A coded service line (encounter or claim). */
 export type ServiceLineInput = {
   /** Line charge in integer cents. */
@@ -961,6 +1244,19 @@ export type Sex =
   | 'F'
   | 'M'
   | 'U';
+
+export type SubmitClaimsPayload = {
+  __typename?: 'SubmitClaimsPayload';
+  refused: Array<RefusedSubmission>;
+  /** Claims now SUBMITTED. */
+  submitted: Array<Claim>;
+};
+
+/** NOT_FOUND, NOT_READY (only READY claims are sent), HAS_ERRORS (ERROR findings under the rules in force). */
+export type SubmitRefusal =
+  | 'HAS_ERRORS'
+  | 'NOT_FOUND'
+  | 'NOT_READY';
 
 /** The patient's relationship to the insurance subscriber. */
 export type SubscriberRelationship =
@@ -1384,9 +1680,65 @@ export type UpdateCoverageMutationVariables = Exact<{
 
 export type UpdateCoverageMutation = { __typename?: 'Mutation', updateCoverage: { __typename?: 'UpdateCoveragePayload', coverage: { __typename?: 'Coverage', id: string, memberId: string, effectiveTo: string | null, version: number } } };
 
+export type FindingFieldsFragment = { __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> };
+
+export type ScrubFieldsFragment = { __typename?: 'ClaimScrub', id: string, claimVersion: number, ruleSetKey: string, ruleSetVersion: string, trigger: ScrubTrigger, errorCount: number, warningCount: number, clean: boolean, rulesCurrent: boolean, actor: string, findings: Array<{ __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> }> };
+
+export type ScrubClaimMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ScrubClaimMutation = { __typename?: 'Mutation', scrubClaim: { __typename?: 'ScrubClaimPayload', claim: { __typename?: 'Claim', id: string, status: ClaimStatus, version: number }, scrub: { __typename?: 'ClaimScrub', id: string, claimVersion: number, ruleSetKey: string, ruleSetVersion: string, trigger: ScrubTrigger, errorCount: number, warningCount: number, clean: boolean, rulesCurrent: boolean, actor: string, findings: Array<{ __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> }> } } };
+
+export type DryRunClaimMutationVariables = Exact<{
+  input: DryRunClaimInput;
+}>;
+
+
+export type DryRunClaimMutation = { __typename?: 'Mutation', dryRunClaim: { __typename?: 'DryRunClaimPayload', ruleSetKey: string, ruleSetVersion: string, clean: boolean, findings: Array<{ __typename?: 'ScrubFinding', ruleId: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, factValue: string | null, result: boolean | null, text: string }> }> } };
+
+export type SubmitClaimsMutationVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+}>;
+
+
+export type SubmitClaimsMutation = { __typename?: 'Mutation', submitClaims: { __typename?: 'SubmitClaimsPayload', submitted: Array<{ __typename?: 'Claim', id: string, status: ClaimStatus, version: number, submittedAt: string | null }>, refused: Array<{ __typename?: 'RefusedSubmission', claimId: string, reason: SubmitRefusal, message: string, claim: { __typename?: 'Claim', id: string, status: ClaimStatus } | null, scrub: { __typename?: 'ClaimScrub', id: string, claimVersion: number, ruleSetKey: string, ruleSetVersion: string, trigger: ScrubTrigger, errorCount: number, warningCount: number, clean: boolean, rulesCurrent: boolean, actor: string, findings: Array<{ __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> }> } | null }> } };
+
+export type MoveClaimMutationVariables = Exact<{
+  input: ChangeClaimStatusInput;
+}>;
+
+
+export type MoveClaimMutation = { __typename?: 'Mutation', changeClaimStatus: { __typename?: 'ChangeClaimStatusPayload', moved: boolean, claim: { __typename?: 'Claim', id: string, status: ClaimStatus, version: number }, scrub: { __typename?: 'ClaimScrub', id: string, claimVersion: number, ruleSetKey: string, ruleSetVersion: string, trigger: ScrubTrigger, errorCount: number, warningCount: number, clean: boolean, rulesCurrent: boolean, actor: string, findings: Array<{ __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> }> } | null } };
+
+export type ClaimFindingsQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ClaimFindingsQuery = { __typename?: 'Query', claim: { __typename?: 'Claim', id: string, status: ClaimStatus, version: number, lastScrub: { __typename?: 'ClaimScrub', id: string, claimVersion: number, ruleSetKey: string, ruleSetVersion: string, trigger: ScrubTrigger, errorCount: number, warningCount: number, clean: boolean, rulesCurrent: boolean, actor: string, findings: Array<{ __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> }> } | null, findings: Array<{ __typename?: 'ClaimFinding', id: string, ruleId: string, ruleSetVersion: string, severity: FindingSeverity, category: FindingCategory, carc: string, rarc: Array<string>, line: number | null, message: string, fixHint: string | null, referenceReleases: Array<string>, explanation: Array<{ __typename?: 'ExplanationStep', depth: number, kind: ExplanationNodeKind, fact: string | null, params: string | null, operator: string | null, value: string | null, resolvedValue: string | null, factValue: string | null, result: boolean | null, text: string }> }> } | null };
+
+export type RuleSetsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RuleSetsQuery = { __typename?: 'Query', ruleSets: Array<{ __typename?: 'RuleSetType', key: string, name: string, description: string, version: string, files: Array<string>, rules: Array<{ __typename?: 'RuleSummary', id: string, description: string, severity: FindingSeverity, category: FindingCategory, level: string, carc: string, rarc: Array<string>, file: string, fileLine: number }> }> };
+
+export type RulesStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RulesStatusQuery = { __typename?: 'Query', rulesStatus: { __typename?: 'RulesStatus', version: string | null, loadedAt: string | null, problems: Array<{ __typename?: 'RuleProblemType', file: string, pointer: string, line: number | null, column: number | null, message: string }> } };
+
+export type ReloadRuleSetsMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReloadRuleSetsMutation = { __typename?: 'Mutation', reloadRuleSets: { __typename?: 'ReloadRuleSetsPayload', status: RuleReloadStatus, version: string | null, problems: Array<{ __typename?: 'RuleProblemType', file: string, pointer: string, line: number | null, column: number | null, message: string }>, ruleSets: Array<{ __typename?: 'RuleSetType', key: string, version: string }> } };
+
 export const ClaimPartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClaimParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Claim"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"allowedTransitions"}},{"kind":"Field","name":{"kind":"Name","value":"patientControlNumber"}},{"kind":"Field","name":{"kind":"Name","value":"frequency"}},{"kind":"Field","name":{"kind":"Name","value":"claimType"}},{"kind":"Field","name":{"kind":"Name","value":"payerClaimNumber"}},{"kind":"Field","name":{"kind":"Name","value":"priorAuthNumber"}},{"kind":"Field","name":{"kind":"Name","value":"placeOfService"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateFrom"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateTo"}},{"kind":"Field","name":{"kind":"Name","value":"totalChargeCents"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ClaimPartsFragment, unknown>;
 export const EncounterPartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EncounterParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Encounter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"placeOfService"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateFrom"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateTo"}},{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"billingProvider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"renderingProvider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"diagnoses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"procedureCode"}},{"kind":"Field","name":{"kind":"Name","value":"modifiers"}},{"kind":"Field","name":{"kind":"Name","value":"units"}},{"kind":"Field","name":{"kind":"Name","value":"chargeCents"}},{"kind":"Field","name":{"kind":"Name","value":"diagnosisPointers"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDate"}}]}}]}}]} as unknown as DocumentNode<EncounterPartsFragment, unknown>;
 export const PatientPartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PatientParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Patient"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"middleName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"sex"}},{"kind":"Field","name":{"kind":"Name","value":"addressLine1"}},{"kind":"Field","name":{"kind":"Name","value":"addressLine2"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}}]}}]} as unknown as DocumentNode<PatientPartsFragment, unknown>;
+export const FindingFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FindingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFinding"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"params"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedValue"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}}]} as unknown as DocumentNode<FindingFieldsFragment, unknown>;
+export const ScrubFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScrubFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimScrub"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"errorCount"}},{"kind":"Field","name":{"kind":"Name","value":"warningCount"}},{"kind":"Field","name":{"kind":"Name","value":"clean"}},{"kind":"Field","name":{"kind":"Name","value":"rulesCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FindingFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FindingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFinding"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"params"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedValue"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}}]} as unknown as DocumentNode<ScrubFieldsFragment, unknown>;
 export const ClaimsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClaimsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"claims"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"patientControlNumber"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateFrom"}},{"kind":"Field","name":{"kind":"Name","value":"totalChargeCents"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ClaimsPageQuery, ClaimsPageQueryVariables>;
 export const ClaimsDeepDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClaimsDeep"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"claims"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClaimParts"}},{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"coverages"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"payer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"payer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"payerId"}},{"kind":"Field","name":{"kind":"Name","value":"claimFilingIndicator"}}]}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"order"}},{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"payer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"billingProvider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"npi"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"renderingProvider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"npi"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"originalClaim"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"encounter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"billingProvider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"renderingProvider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"diagnoses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"procedureCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"claims"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"diagnoses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"procedureCode"}},{"kind":"Field","name":{"kind":"Name","value":"modifiers"}},{"kind":"Field","name":{"kind":"Name","value":"units"}},{"kind":"Field","name":{"kind":"Name","value":"chargeCents"}},{"kind":"Field","name":{"kind":"Name","value":"diagnosisPointers"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDate"}},{"kind":"Field","name":{"kind":"Name","value":"lineControlNumber"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorRole"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"fromStatus"}},{"kind":"Field","name":{"kind":"Name","value":"toStatus"}},{"kind":"Field","name":{"kind":"Name","value":"changedFields"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClaimParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Claim"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"allowedTransitions"}},{"kind":"Field","name":{"kind":"Name","value":"patientControlNumber"}},{"kind":"Field","name":{"kind":"Name","value":"frequency"}},{"kind":"Field","name":{"kind":"Name","value":"claimType"}},{"kind":"Field","name":{"kind":"Name","value":"payerClaimNumber"}},{"kind":"Field","name":{"kind":"Name","value":"priorAuthNumber"}},{"kind":"Field","name":{"kind":"Name","value":"placeOfService"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateFrom"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateTo"}},{"kind":"Field","name":{"kind":"Name","value":"totalChargeCents"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ClaimsDeepQuery, ClaimsDeepQueryVariables>;
 export const ClaimByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClaimById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"claim"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClaimParts"}},{"kind":"Field","name":{"kind":"Name","value":"diagnoses"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lines"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lineNumber"}},{"kind":"Field","name":{"kind":"Name","value":"procedureCode"}},{"kind":"Field","name":{"kind":"Name","value":"modifiers"}},{"kind":"Field","name":{"kind":"Name","value":"units"}},{"kind":"Field","name":{"kind":"Name","value":"chargeCents"}},{"kind":"Field","name":{"kind":"Name","value":"diagnosisPointers"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDate"}},{"kind":"Field","name":{"kind":"Name","value":"lineControlNumber"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"actorRole"}},{"kind":"Field","name":{"kind":"Name","value":"fromStatus"}},{"kind":"Field","name":{"kind":"Name","value":"toStatus"}},{"kind":"Field","name":{"kind":"Name","value":"changedFields"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClaimParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Claim"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"allowedTransitions"}},{"kind":"Field","name":{"kind":"Name","value":"patientControlNumber"}},{"kind":"Field","name":{"kind":"Name","value":"frequency"}},{"kind":"Field","name":{"kind":"Name","value":"claimType"}},{"kind":"Field","name":{"kind":"Name","value":"payerClaimNumber"}},{"kind":"Field","name":{"kind":"Name","value":"priorAuthNumber"}},{"kind":"Field","name":{"kind":"Name","value":"placeOfService"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateFrom"}},{"kind":"Field","name":{"kind":"Name","value":"serviceDateTo"}},{"kind":"Field","name":{"kind":"Name","value":"totalChargeCents"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<ClaimByIdQuery, ClaimByIdQueryVariables>;
@@ -1426,3 +1778,11 @@ export const CoveragesDocument = {"kind":"Document","definitions":[{"kind":"Oper
 export const CoverageByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CoverageById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"relationship"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<CoverageByIdQuery, CoverageByIdQueryVariables>;
 export const CreateCoverageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCoverage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCoverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"groupNumber"}},{"kind":"Field","name":{"kind":"Name","value":"relationship"}},{"kind":"Field","name":{"kind":"Name","value":"order"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveFrom"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveTo"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"patient"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"payer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateCoverageMutation, CreateCoverageMutationVariables>;
 export const UpdateCoverageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCoverage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCoverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveTo"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateCoverageMutation, UpdateCoverageMutationVariables>;
+export const ScrubClaimDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ScrubClaim"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scrubClaim"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"claim"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"scrub"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ScrubFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FindingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFinding"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"params"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedValue"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScrubFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimScrub"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"errorCount"}},{"kind":"Field","name":{"kind":"Name","value":"warningCount"}},{"kind":"Field","name":{"kind":"Name","value":"clean"}},{"kind":"Field","name":{"kind":"Name","value":"rulesCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FindingFields"}}]}}]}}]} as unknown as DocumentNode<ScrubClaimMutation, ScrubClaimMutationVariables>;
+export const DryRunClaimDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DryRunClaim"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DryRunClaimInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRunClaim"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"clean"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DryRunClaimMutation, DryRunClaimMutationVariables>;
+export const SubmitClaimsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitClaims"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitClaims"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"refused"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"claimId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"claim"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"scrub"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ScrubFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FindingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFinding"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"params"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedValue"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScrubFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimScrub"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"errorCount"}},{"kind":"Field","name":{"kind":"Name","value":"warningCount"}},{"kind":"Field","name":{"kind":"Name","value":"clean"}},{"kind":"Field","name":{"kind":"Name","value":"rulesCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FindingFields"}}]}}]}}]} as unknown as DocumentNode<SubmitClaimsMutation, SubmitClaimsMutationVariables>;
+export const MoveClaimDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MoveClaim"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ChangeClaimStatusInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"changeClaimStatus"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"moved"}},{"kind":"Field","name":{"kind":"Name","value":"claim"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"scrub"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ScrubFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FindingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFinding"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"params"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedValue"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScrubFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimScrub"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"errorCount"}},{"kind":"Field","name":{"kind":"Name","value":"warningCount"}},{"kind":"Field","name":{"kind":"Name","value":"clean"}},{"kind":"Field","name":{"kind":"Name","value":"rulesCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FindingFields"}}]}}]}}]} as unknown as DocumentNode<MoveClaimMutation, MoveClaimMutationVariables>;
+export const ClaimFindingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClaimFindings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"claim"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"lastScrub"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ScrubFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FindingFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FindingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimFinding"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"ruleId"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"fixHint"}},{"kind":"Field","name":{"kind":"Name","value":"referenceReleases"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fact"}},{"kind":"Field","name":{"kind":"Name","value":"params"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedValue"}},{"kind":"Field","name":{"kind":"Name","value":"factValue"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScrubFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClaimScrub"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"claimVersion"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetKey"}},{"kind":"Field","name":{"kind":"Name","value":"ruleSetVersion"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"}},{"kind":"Field","name":{"kind":"Name","value":"errorCount"}},{"kind":"Field","name":{"kind":"Name","value":"warningCount"}},{"kind":"Field","name":{"kind":"Name","value":"clean"}},{"kind":"Field","name":{"kind":"Name","value":"rulesCurrent"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"findings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FindingFields"}}]}}]}}]} as unknown as DocumentNode<ClaimFindingsQuery, ClaimFindingsQueryVariables>;
+export const RuleSetsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RuleSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ruleSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"files"}},{"kind":"Field","name":{"kind":"Name","value":"rules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"carc"}},{"kind":"Field","name":{"kind":"Name","value":"rarc"}},{"kind":"Field","name":{"kind":"Name","value":"file"}},{"kind":"Field","name":{"kind":"Name","value":"fileLine"}}]}}]}}]}}]} as unknown as DocumentNode<RuleSetsQuery, RuleSetsQueryVariables>;
+export const RulesStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RulesStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rulesStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"loadedAt"}},{"kind":"Field","name":{"kind":"Name","value":"problems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"file"}},{"kind":"Field","name":{"kind":"Name","value":"pointer"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RulesStatusQuery, RulesStatusQueryVariables>;
+export const ReloadRuleSetsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReloadRuleSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reloadRuleSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"problems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"file"}},{"kind":"Field","name":{"kind":"Name","value":"pointer"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"column"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ruleSets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]} as unknown as DocumentNode<ReloadRuleSetsMutation, ReloadRuleSetsMutationVariables>;

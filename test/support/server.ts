@@ -41,7 +41,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const db = await createTestDb({ countQueries: opts.countQueries });
   const base = loadConfig({ ...process.env, ...opts.env });
-  const config: AppConfig = { ...base, port: 0, host: '127.0.0.1', database: db.config };
+  const config: AppConfig = { ...base, port: 0, host: '127.0.0.1', database: db.config, watchRules: opts.env?.CLAIMFLOW_WATCH_RULES === 'true' };
   const server = await startServer(config, opts.logger ?? createLogger(config.logLevel), { orm: db.orm });
   if (opts.seedCodes !== false) await loadCodes(db.orm.em.fork());
   const url = `http://127.0.0.1:${server.port}`;
@@ -61,7 +61,7 @@ export async function startTestServer(
       return { status: res.status, data: body.data, errors: body.errors };
     },
     builders() {
-      return new Builders(systemContext(db.orm.em.fork()));
+      return new Builders(systemContext(db.orm.em.fork(), undefined, server.rules));
     },
     async rowCounts() {
       const em = db.orm.em.fork();

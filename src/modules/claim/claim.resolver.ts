@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ClaimScrub } from '../scrub/scrub.entity';
 import { Roles } from '../../auth/principal';
 import { parsePageArgs } from '../../common/pagination';
 import { Payload, payload } from '../../common/payloads';
@@ -15,7 +16,17 @@ import { ClaimConnection } from './claim.service';
 
 const CreateClaimPayload = Payload('CreateClaimPayload', 'claim', () => Claim);
 const UpdateClaimPayload = Payload('UpdateClaimPayload', 'claim', () => Claim);
-const ChangeClaimStatusPayload = Payload('ChangeClaimStatusPayload', 'claim', () => Claim);
+@ObjectType({ description: 'The claim after the change. A move to READY scrubs the claim: with ERROR findings it stays DRAFT, moved is false and scrub lists why.' })
+class ChangeClaimStatusPayload {
+  @Field(() => Claim)
+  claim!: Claim;
+
+  @Field(() => Boolean, { description: 'False when the claim did not move because its scrub found ERRORs.' })
+  moved!: boolean;
+
+  @Field(() => ClaimScrub, { nullable: true, description: 'The scrub a move to READY (or SUBMITTED) ran.' })
+  scrub!: ClaimScrub | null;
+}
 
 @Resolver(() => Claim)
 export class ClaimResolver {
@@ -46,7 +57,8 @@ export class ClaimResolver {
   @Authorized(...Roles.BILLING)
   @Mutation(() => ChangeClaimStatusPayload, { description: 'Move a claim to one of its allowedTransitions.' })
   async changeClaimStatus(@Arg('input', () => ChangeClaimStatusInput) input: ChangeClaimStatusInput, @Ctx() ctx: RequestContext) {
-    return payload(ChangeClaimStatusPayload, 'claim', await ctx.services.claims.changeStatus(input));
+    const result = await ctx.services.claims.changeStatus(input);
+    return Object.assign(new ChangeClaimStatusPayload(), result);
   }
 
   @FieldResolver(() => [ClaimStatus], { description: 'Statuses this claim may move to next.' })

@@ -1,6 +1,6 @@
 import { findById } from '../../common/find';
 import { randomBytes } from 'node:crypto';
-import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
 import { assertIdFilters, text } from '../../common/validate';
@@ -12,14 +12,48 @@ import { Coverage } from '../coverage/coverage.entity';
 import { Encounter, EncounterStatus } from '../encounter/encounter.entity';
 import { EncounterService } from '../encounter/encounter.service';
 import { Claim, ClaimDiagnosis, ClaimHistory, ClaimHistoryAction, ClaimLine } from './claim.entity';
-import { CLAIM_TRANSITIONS, ClaimFrequency, ClaimStatus, EDITABLE_CLAIM_STATUSES } from './claim-status';
+import { CLAIM_TRANSITIONS, ClaimStatus, EDITABLE_CLAIM_STATUSES } from './claim-status';
 import type { ChangeClaimStatusInput, ClaimFilter, CreateClaimInput, UpdateClaimInput } from './claim.inputs';
+import { ScrubService, type ScrubOutcome } from '../scrub/scrub.service';
+import { ClaimScrub as ClaimScrubEntity, ScrubTrigger, type ClaimScrub } from '../scrub/scrub.entity';
+
+/** A status change, and the scrub it ran when the target was READY. */
+export interface TransitionResult {
+  claim: Claim;
+  /** The scrub run by a move to READY (null for other moves). */
+  scrub: ClaimScrub | null;
+  /** False when the scrub found ERRORs: the claim stays where it was, the findings say why. */
+  moved: boolean;
+}
+
+/** Why submitClaims left a claim out. */
+export enum SubmitRefusal {
+  NOT_FOUND = 'NOT_FOUND',
+  NOT_READY = 'NOT_READY',
+  HAS_ERRORS = 'HAS_ERRORS',
+}
+
+export interface SubmitClaimsResult {
+  submitted: Claim[];
+  refused: { claimId: string; reason: SubmitRefusal; message: string; claim: Claim | null; scrub: ClaimScrub | null }[];
+}
+
+const MAX_SUBMIT = 500;
 
 export const ClaimConnection = Connection('Claim', () => Claim);
 
 /** CLM01 allows 38 characters, but many payers keep only 20 (CMS-1500 box 26 prints 14+). */
 const PCN_PATTERN = /^[A-Za-z0-9-]{1,20}$/;
 const REF_PATTERN = /^[A-Za-z0-9-]{1,50}$/;
+
+/** The newest scrub of each claim, in one query. */
+export async function latestScrubs(em: EntityManager, claimIds: readonly string[]): Promise<Map<string, ClaimScrub>> {
+  const out = new Map<string, ClaimScrub>();
+  if (claimIds.length === 0) return out;
+  const rows = await em.find(ClaimScrubEntity, { claim: { $in: [...claimIds] } }, { orderBy: { at: 'desc', id: 'desc' } });
+  for (const s of rows) if (!out.has(s.claim.id)) out.set(s.claim.id, s);
+  return out;
+}
 
 export class ClaimService {
   private readonly codes: CodeService;
@@ -153,30 +187,117 @@ export class ClaimService {
     return claim;
   }
 
-  async changeStatus(input: ChangeClaimStatusInput): Promise<Claim> {
+  async changeStatus(input: ChangeClaimStatusInput): Promise<TransitionResult> {
     const claim = await this.mustGet(input.id);
     assertVersion('Claim', claim, input.version);
+    if (input.status === ClaimStatus.SUBMITTED) {
+      // Submission goes through the same checks as submitClaims: current rules, no ERROR findings.
+      const result = await this.submitClaims([claim.id]);
+      const refused = result.refused[0];
+      if (refused) {
+        if (refused.reason === SubmitRefusal.HAS_ERRORS) return { claim, scrub: refused.scrub, moved: false };
+        throw new InvalidStatusTransitionError('Claim', claim.id, claim.status, input.status, CLAIM_TRANSITIONS[claim.status]);
+      }
+      return { claim: result.submitted[0]!, scrub: null, moved: true };
+    }
     return this.transition(claim, input.status);
   }
 
   /**
-   * Moves a claim along its lifecycle (CLAIM_TRANSITIONS) and records it. The hook for payer
-   * rules sits here: moving to READY is where scrubbing will run.
+   * Moves a claim along its lifecycle (CLAIM_TRANSITIONS) and records it. Moving to READY scrubs
+   * the claim against its payer's rules first: with ERROR findings it stays DRAFT and the
+   * findings (stored with the scrub) say what to fix. SUBMITTED goes through submitClaims.
    */
-  async transition(claim: Claim, to: ClaimStatus): Promise<Claim> {
+  async transition(claim: Claim, to: ClaimStatus): Promise<TransitionResult> {
     const allowed = CLAIM_TRANSITIONS[claim.status];
     if (!allowed.includes(to)) throw new InvalidStatusTransitionError('Claim', claim.id, claim.status, to, allowed);
-    if (to === ClaimStatus.READY && claim.frequency !== ClaimFrequency.ORIGINAL && !claim.payerClaimNumber) {
-      // 005010X222A1 2300 REF*F8 is required when CLM05-3 is 7 or 8.
-      throw new FailedPreconditionError('PAYER_CLAIM_NUMBER_REQUIRED', 'A replacement or void claim needs the payer claim number (REF*F8) before it is READY');
+    if (to === ClaimStatus.SUBMITTED) {
+      const result = await this.submitClaims([claim.id]);
+      const refused = result.refused[0];
+      return refused ? { claim, scrub: refused.scrub, moved: false } : { claim: result.submitted[0]!, scrub: null, moved: true };
     }
+    let scrub: ClaimScrub | null = null;
+    if (to === ClaimStatus.READY) {
+      const [outcome] = await new ScrubService(this.ctx).scrubClaims([claim], ScrubTrigger.READY);
+      scrub = outcome!.scrub;
+      if (scrub.errorCount > 0) {
+        await this.ctx.em.flush();
+        return { claim, scrub, moved: false };
+      }
+    }
+    await this.moveTo(claim, to);
+    return { claim, scrub, moved: true };
+  }
+
+  private async moveTo(claim: Claim, to: ClaimStatus): Promise<void> {
     const from = claim.status;
     claim.status = to;
     if (to === ClaimStatus.SUBMITTED) claim.submittedAt = new Date();
     this.record(claim, ClaimHistoryAction.STATUS_CHANGED, { fromStatus: from, toStatus: to, changedFields: ['status'], claimVersion: claim.version + 1 });
     await flushOrConflict(this.ctx.em, 'Claim', claim);
     this.ctx.logger.info({ claimId: claim.id, from, to }, 'claim status changed');
-    return claim;
+  }
+
+  /**
+   * Submits READY claims: each must have no ERROR findings under the rule-set version in force
+   * now. A claim last scrubbed under other rules (or another claim version) is scrubbed again
+   * first. The claims that pass move to SUBMITTED together, in one transaction; the others are
+   * returned with the reason (business outcomes are data, not errors).
+   */
+  async submitClaims(ids: readonly string[]): Promise<SubmitClaimsResult> {
+    const issues = new IssueCollector();
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) issues.add('ids', 'EMPTY', 'give at least one claim id');
+    if (unique.length > MAX_SUBMIT) issues.add('ids', 'TOO_MANY', `at most ${MAX_SUBMIT} claims per call`);
+    assertIdFilters(Object.fromEntries(unique.map((id, i) => [`ids[${i}]`, id])));
+    issues.throwIfAny();
+    const scrubs = new ScrubService(this.ctx);
+    const snapshot = scrubs.snapshot();
+    return this.ctx.em.transactional(async (em) => {
+      const claims = await em.find(Claim, { id: { $in: unique } }, { populate: ['payer'] });
+      const byId = new Map(claims.map((c) => [c.id, c]));
+      const result: SubmitClaimsResult = { submitted: [], refused: [] };
+      const ready: Claim[] = [];
+      for (const id of unique) {
+        const claim = byId.get(id);
+        if (!claim) result.refused.push({ claimId: id, reason: SubmitRefusal.NOT_FOUND, message: 'no such claim', claim: null, scrub: null });
+        else if (claim.status !== ClaimStatus.READY) result.refused.push({ claimId: id, reason: SubmitRefusal.NOT_READY, message: `claim is ${claim.status}; only READY claims are submitted`, claim, scrub: null });
+        else ready.push(claim);
+      }
+      const latest = await latestScrubs(em, ready.map((c) => c.id));
+      const stale = ready.filter((c) => {
+        const s = latest.get(c.id);
+        return !s || s.claimVersion !== c.version || s.ruleSetVersion !== scrubs.ruleSetFor(snapshot, c).version;
+      });
+      const rescrubbed = new Map<string, ScrubOutcome>((await new ScrubService({ ...this.ctx, em }).scrubClaims(stale, ScrubTrigger.SUBMIT, snapshot)).map((o) => [o.claim.id, o]));
+      const now = new Date();
+      for (const claim of ready) {
+        const scrub = rescrubbed.get(claim.id)?.scrub ?? latest.get(claim.id)!;
+        if (scrub.errorCount > 0) {
+          result.refused.push({ claimId: claim.id, reason: SubmitRefusal.HAS_ERRORS, message: `${scrub.errorCount} ERROR finding(s) under rule set ${scrub.ruleSetKey} ${scrub.ruleSetVersion.slice(0, 12)}`, claim, scrub });
+          continue;
+        }
+        claim.status = ClaimStatus.SUBMITTED;
+        claim.submittedAt = now;
+        em.persist(
+          em.create(ClaimHistory, {
+            claim,
+            action: ClaimHistoryAction.STATUS_CHANGED,
+            fromStatus: ClaimStatus.READY,
+            toStatus: ClaimStatus.SUBMITTED,
+            changedFields: ['status'],
+            claimVersion: claim.version + 1,
+            actor: this.ctx.principal.sub,
+            actorRole: this.ctx.principal.role,
+            requestId: this.ctx.requestId,
+          }),
+        );
+        result.submitted.push(claim);
+      }
+      await em.flush();
+      this.ctx.logger.info({ submitted: result.submitted.map((c) => c.id), refused: result.refused.map((r) => ({ claimId: r.claimId, reason: r.reason })) }, 'claims submitted');
+      return result;
+    });
   }
 
   private record(claim: Claim, action: ClaimHistoryAction, data: Partial<ClaimHistory> & { claimVersion: number }): void {
