@@ -208,7 +208,7 @@ function resolveFact(name: unknown, params: unknown, pointer: string, ctx: RuleC
   }
   const given = (params ?? {}) as Record<string, unknown>;
   for (const [k, spec] of Object.entries(specs)) if (spec.required && !(k in given)) problems.push({ pointer: `${pointer}`, message: `${name} needs params.${k}` });
-  if (name.startsWith('filing.') && !('months' in given) === !('days' in given)) problems.push({ pointer: `${pointer}/params`, message: `${name} needs exactly one of params.months and params.days` });
+  if ((name.startsWith('filing.') || name.startsWith('line.filing')) && !('months' in given) === !('days' in given)) problems.push({ pointer: `${pointer}/params`, message: `${name} needs exactly one of params.months and params.days` });
   if (name === 'payerList' && typeof given.name === 'string' && !ctx.lists.has(given.name)) {
     problems.push({ pointer: `${pointer}/params/name`, message: `no list "${given.name}" in payer.json${suggest(given.name, [...ctx.lists])}` });
   }

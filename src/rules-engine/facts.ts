@@ -50,6 +50,8 @@ const filingParams: Record<string, FactParamSpec> = {
   from: { type: 'string', enum: ['serviceDateFrom', 'serviceDateTo'], description: 'Which date of service the limit runs from (default serviceDateFrom).' },
 };
 
+const lineFilingParams: Record<string, FactParamSpec> = { months: filingParams.months!, days: filingParams.days! };
+
 export const FACTS: readonly FactSpec[] = [
   // --- the claim ---
   { name: 'claim.frequency', level: 'CLAIM', type: 'string', nullable: false, description: 'CLM05-3 claim frequency: "1" original, "7" replacement, "8" void.', example: { fact: 'claim.frequency', operator: 'in', value: ['7', '8'] } },
@@ -74,12 +76,15 @@ export const FACTS: readonly FactSpec[] = [
   { name: 'patient.sex', level: 'CLAIM', type: 'string', nullable: true, description: 'F, M or U (unknown); null when not given.', example: { fact: 'patient.sex', operator: 'equal', value: 'U' } },
   { name: 'patient.ageYears', level: 'CLAIM', type: 'number', nullable: true, description: 'Age in whole years on the from-date; null when the birth date is unknown.', example: { fact: 'patient.ageYears', operator: 'lessThan', value: 18 } },
   { name: 'patient.hasMemberId', level: 'CLAIM', type: 'boolean', nullable: false, description: 'Whether a member/subscriber id is present (the id itself is never a fact).', example: { fact: 'patient.hasMemberId', operator: 'equal', value: false } },
+  { name: 'coverage.status', level: 'CLAIM', type: 'string', nullable: false, description: 'ACTIVE (in force on every date of service), NOT_YET_EFFECTIVE (a date of service is before the coverage starts: CARC 26), TERMINATED (a date of service is after it ends: CARC 27), or UNKNOWN (dry runs without coverage dates).', example: { fact: 'coverage.status', operator: 'equal', value: 'TERMINATED' } },
   { name: 'coverage.active', level: 'CLAIM', type: 'boolean', nullable: true, description: 'Whether the coverage is in force on every date of service; null when the coverage dates are not known (dry runs without coverage).', example: { fact: 'coverage.active', operator: 'equal', value: false } },
   // --- filing ---
   { name: 'submission.date', level: 'CLAIM', type: 'date', nullable: false, description: 'The date the claim is (or would be) submitted.', example: { fact: 'submission.date', operator: 'dateAfter', value: '2026-12-31' } },
   { name: 'submission.daysFromService', level: 'CLAIM', type: 'number', nullable: false, description: 'Days from the first date of service to the submission date.', example: { fact: 'submission.daysFromService', operator: 'greaterThan', value: 90 } },
   { name: 'filing.deadline', level: 'CLAIM', type: 'date', nullable: false, params: filingParams, description: 'The last timely day for a limit in months or days from a date of service (a month limit lands on the same day of the month, or the month\'s last day).', example: { fact: 'filing.deadline', params: { months: 12 }, operator: 'dateBefore', value: { fact: 'submission.date' } } },
   { name: 'filing.limitExceeded', level: 'CLAIM', type: 'boolean', nullable: false, params: filingParams, description: 'Whether the submission date is after filing.deadline for the same params.', example: { fact: 'filing.limitExceeded', params: { days: 90 }, operator: 'equal', value: true } },
+  { name: 'line.filingDeadline', level: 'LINE', type: 'date', nullable: false, params: lineFilingParams, description: "The last timely day for the line, counted from the line's date of service: Medicare measures professional claims with span dates per line item from-date (Claims Processing Manual ch. 1 §70.1).", example: { fact: 'line.filingDeadline', params: { months: 12 }, operator: 'dateBefore', value: { fact: 'submission.date' } } },
+  { name: 'line.filingLimitExceeded', level: 'LINE', type: 'boolean', nullable: false, params: lineFilingParams, description: 'Whether the submission date is after line.filingDeadline for the same params.', example: { fact: 'line.filingLimitExceeded', params: { months: 12 }, operator: 'equal', value: true } },
   // --- reference data state ---
   { name: 'reference.missing', level: 'CLAIM', type: 'string[]', nullable: false, description: `Reference families with no release covering one of the claim's dates: checks that need them cannot run (never read as a pass). Values: ICD10CM, PROCEDURE_CODES, MODIFIERS, POS, NCCI_PTP, MUE, MCE, COVERAGE_ARTICLES.`, example: { fact: 'reference.missing', operator: 'contains', value: 'NCCI_PTP' } },
   { name: 'payerList', level: 'CLAIM', type: 'string[]', nullable: false, params: { name: { type: 'string', required: true, description: 'A list declared under "lists" in the payer\'s payer.json.' } }, description: "One of the payer's named code lists (prior-authorization codes, policy diagnoses, …). Mostly used as the value side of a condition.", example: { fact: 'line.code', operator: 'in', value: { fact: 'payerList', params: { name: 'prior-auth-procedures' } } } },
@@ -96,13 +101,14 @@ export const FACTS: readonly FactSpec[] = [
   { name: 'line.invalidPointers', level: 'LINE', type: 'number[]', nullable: false, description: 'Pointers that point past the last diagnosis.', example: { fact: 'line.invalidPointers', operator: 'isEmpty', value: false } },
   { name: 'line.diagnoses', level: 'LINE', type: 'string[]', nullable: false, description: 'The diagnosis codes the line points to, in pointer order.', example: { fact: 'line.diagnoses', operator: 'anyStartsWith', value: ['M54'] } },
   { name: 'line.ptpDeniedWith', level: 'LINE', type: 'string[]', nullable: false, families: ['NCCI_PTP'], params: { modifierOn: { type: 'string', enum: ['either', 'column2'], description: 'Where an NCCI-associated modifier bypasses an indicator-1 edit: on either code of the pair (default) or only on the column-two code.' } }, description: 'Column-one codes billed on other lines the same day for which this line is the column-two code of an NCCI PTP edit in force, not bypassed: indicator 0, or indicator 1 without an NCCI-associated modifier. Indicator 9 edits never count.', example: { fact: 'line.ptpDeniedWith', operator: 'isEmpty', value: false } },
-  { name: 'line.ptpBypassedWith', level: 'LINE', type: 'string[]', nullable: false, families: ['NCCI_PTP'], description: 'Column-one codes of indicator-1 edits this line bypasses with an NCCI-associated modifier (for modifier-use audits).', example: { fact: 'line.ptpBypassedWith', operator: 'isEmpty', value: false } },
+  { name: 'line.ptpBypassedWith', level: 'LINE', type: 'string[]', nullable: false, families: ['NCCI_PTP'], params: { modifierOn: { type: 'string', enum: ['either', 'column2'], description: 'As for line.ptpDeniedWith: which codes of the pair may carry the bypassing modifier.' } }, description: 'Column-one codes of indicator-1 edits this line bypasses with an NCCI-associated modifier (for modifier-use audits).', example: { fact: 'line.ptpBypassedWith', operator: 'isEmpty', value: false } },
   { name: 'line.mueLimit', level: 'LINE', type: 'number', nullable: true, families: ['MUE'], description: 'The MUE units limit of the code on the line\'s date; null when the code has none or MUE data is missing.', example: { fact: 'line.mueLimit', operator: 'lessThan', value: { fact: 'line.mueUnits' } } },
   { name: 'line.mueIndicator', level: 'LINE', type: 'number', nullable: true, families: ['MUE'], description: 'MUE adjudication indicator: 1 line edit; 2 date-of-service edit (policy); 3 date-of-service edit (clinical).', example: { fact: 'line.mueIndicator', operator: 'equal', value: 2 } },
   { name: 'line.mueUnits', level: 'LINE', type: 'number', nullable: false, families: ['MUE'], description: "Units counted against the MUE: MAI 1 the line's units; MAI 2/3 the units of the code on that date on all lines of this claim plus the patient's other live claims from the same billing provider.", example: { fact: 'line.mueUnits', operator: 'greaterThan', value: 4 } },
   { name: 'line.mueExceeded', level: 'LINE', type: 'boolean', nullable: false, families: ['MUE'], description: 'Whether line.mueUnits exceeds line.mueLimit. For MAI 2/3 only the first line of the code and date reports it, so a day total is reported once.', example: { fact: 'line.mueExceeded', operator: 'equal', value: true } },
   { name: 'line.articleCoverage', level: 'LINE', type: 'string', nullable: false, families: ['COVERAGE_ARTICLES'], description: 'Medical necessity under the Medicare coverage articles listing the code: COVERED (a pointed diagnosis is in a covered group and not excluded), NOT_COVERED (the code is listed but no pointed diagnosis qualifies), NOT_LISTED (no loaded article lists the code), NO_DATA.', example: { fact: 'line.articleCoverage', operator: 'equal', value: 'NOT_COVERED' } },
   { name: 'line.articles', level: 'LINE', type: 'string[]', nullable: false, families: ['COVERAGE_ARTICLES'], description: 'Ids of the coverage articles listing the code (e.g. A52458).', example: { fact: 'line.articles', operator: 'contains', value: 'A52458' } },
+  { name: 'line.duplicateOfLines', level: 'LINE', type: 'number[]', nullable: false, description: 'Earlier lines of this claim with the same code, date and modifiers (a repeated line; 76/77/91 make a repeat distinct).', example: { fact: 'line.duplicateOfLines', operator: 'isEmpty', value: false } },
   { name: 'line.duplicateOf', level: 'LINE', type: 'string[]', nullable: false, description: "Patient control numbers of the patient's other live claims with a line of the same code, date and modifiers.", example: { fact: 'line.duplicateOf', operator: 'isEmpty', value: false } },
 ];
 
@@ -117,6 +123,8 @@ export interface PreparedClaim {
   lineValues: Record<string, unknown>[];
   /** Per line, for the modifierOn=column2 variant of line.ptpDeniedWith. */
   ptpColumn2Only: string[][];
+  /** Per line, for the modifierOn=column2 variant of line.ptpBypassedWith. */
+  ptpBypassedColumn2Only: string[][];
 }
 
 const INVALID: ReadonlySet<CodeStatus> = new Set(['UNKNOWN', 'NOT_EFFECTIVE']);
@@ -162,6 +170,7 @@ export function prepareClaim(claim: ScrubClaim, ref: ClaimReference, lists: Read
     'patient.ageYears': age,
     'patient.hasMemberId': Boolean(claim.patient.memberId),
     'coverage.active': coverageActive,
+    'coverage.status': cov === null ? 'UNKNOWN' : cov.effectiveFrom !== null && claim.serviceDateFrom < cov.effectiveFrom ? 'NOT_YET_EFFECTIVE' : cov.effectiveTo !== null && claim.serviceDateTo > cov.effectiveTo ? 'TERMINATED' : 'ACTIVE',
     'submission.date': claim.submittedDate,
     'submission.daysFromService': daysBetween(claim.serviceDateFrom, claim.submittedDate),
     'reference.missing': ref.missing,
@@ -170,12 +179,14 @@ export function prepareClaim(claim: ScrubClaim, ref: ClaimReference, lists: Read
   const ptpEither: string[][] = [];
   const ptpColumn2: string[][] = [];
   const ptpBypassed: string[][] = [];
+  const ptpBypassedColumn2: string[][] = [];
   const mueFlagged = new Set<string>();
   const lineValues = claim.lines.map((line, i) => {
-    const { either, column2, bypassed } = ptpFor(claim.lines, i, ref);
+    const { either, column2, bypassed, bypassedColumn2 } = ptpFor(claim.lines, i, ref);
     ptpEither.push(either);
     ptpColumn2.push(column2);
     ptpBypassed.push(bypassed);
+    ptpBypassedColumn2.push(bypassedColumn2);
     const mue = ref.mueByDate[line.serviceDate]?.[line.code] ?? null;
     let mueUnits = line.units;
     let mueExceeded = false;
@@ -213,6 +224,11 @@ export function prepareClaim(claim: ScrubClaim, ref: ClaimReference, lists: Read
       'line.mueExceeded': mueExceeded,
       'line.articleCoverage': articleCoverage(line, pointed, ref),
       'line.articles': (ref.articles[line.code] ?? []).map((a) => a.id),
+      'line.duplicateOfLines': claim.lines
+        .slice(0, i)
+        .map((l, j) => ({ l, n: j + 1 }))
+        .filter(({ l }) => l.code === line.code && l.serviceDate === line.serviceDate && [...l.modifiers].sort().join(',') === modKey)
+        .map(({ n }) => n),
       'line.duplicateOf': [
         ...new Set(
           ref.history.filter((h) => h.code === line.code && h.serviceDate === line.serviceDate && [...h.modifiers].sort().join(',') === modKey).map((h) => h.claimRef),
@@ -220,19 +236,20 @@ export function prepareClaim(claim: ScrubClaim, ref: ClaimReference, lists: Read
       ],
     } satisfies Record<string, unknown>;
   });
-  return { claim, ref, lists, claimValues, lineValues, ptpColumn2Only: ptpColumn2 };
+  return { claim, ref, lists, claimValues, lineValues, ptpColumn2Only: ptpColumn2, ptpBypassedColumn2Only: ptpBypassedColumn2 };
 }
 
 /**
  * NCCI PTP among the lines billed the same day (NCCI Policy Manual ch. I): the column-two code is
  * denied unless the edit's indicator is 1 and an NCCI-associated modifier is reported.
  */
-function ptpFor(lines: readonly ScrubClaimLine[], i: number, ref: ClaimReference): { either: string[]; column2: string[]; bypassed: string[] } {
+function ptpFor(lines: readonly ScrubClaimLine[], i: number, ref: ClaimReference): { either: string[]; column2: string[]; bypassed: string[]; bypassedColumn2: string[] } {
   const line = lines[i]!;
   const edits = ref.ptpByDate[line.serviceDate] ?? [];
   const either = new Set<string>();
   const column2 = new Set<string>();
   const bypassed = new Set<string>();
+  const bypassedColumn2 = new Set<string>();
   const mine = line.modifiers.some((m) => NCCI_ASSOCIATED_MODIFIERS.has(m));
   for (let j = 0; j < lines.length; j++) {
     const other = lines[j]!;
@@ -246,11 +263,12 @@ function ptpFor(lines: readonly ScrubClaimLine[], i: number, ref: ClaimReference
       }
       const theirs = other.modifiers.some((m) => NCCI_ASSOCIATED_MODIFIERS.has(m));
       if (!mine) column2.add(other.code);
+      else bypassedColumn2.add(other.code);
       if (mine || theirs) bypassed.add(other.code);
       else either.add(other.code);
     }
   }
-  return { either: [...either], column2: [...column2], bypassed: [...bypassed] };
+  return { either: [...either], column2: [...column2], bypassed: [...bypassed], bypassedColumn2: [...bypassedColumn2] };
 }
 
 function articleCoverage(line: ScrubClaimLine, pointed: string[], ref: ClaimReference): string {
@@ -280,8 +298,8 @@ export function addMonths(date: string, months: number): string {
  * Medicare Claims Processing Manual ch. 1 §70.1: a service on 3/1 must be filed by 3/1 of the
  * next year), so the deadline day itself is timely.
  */
-export function filingDeadline(claim: ScrubClaim, params: Record<string, unknown>): string {
-  const from = params.from === 'serviceDateTo' ? claim.serviceDateTo : claim.serviceDateFrom;
+export function filingDeadline(claim: ScrubClaim, params: Record<string, unknown>, fromDate?: string): string {
+  const from = fromDate ?? (params.from === 'serviceDateTo' ? claim.serviceDateTo : claim.serviceDateFrom);
   if (typeof params.months === 'number') return addMonths(from, params.months);
   return addDays(from, typeof params.days === 'number' ? params.days : 0);
 }
@@ -295,6 +313,15 @@ export function factValue(prepared: PreparedClaim, name: string, params: Record<
       return prepared.claim.submittedDate > filingDeadline(prepared.claim, params ?? {});
     case 'payerList':
       return prepared.lists[String(params?.name)] ?? [];
+    case 'line.filingDeadline':
+      if (line === null) return undefined;
+      return filingDeadline(prepared.claim, params ?? {}, prepared.claim.lines[line]!.serviceDate);
+    case 'line.filingLimitExceeded':
+      if (line === null) return undefined;
+      return prepared.claim.submittedDate > filingDeadline(prepared.claim, params ?? {}, prepared.claim.lines[line]!.serviceDate);
+    case 'line.ptpBypassedWith':
+      if (line === null) return undefined;
+      return params?.modifierOn === 'column2' ? prepared.ptpBypassedColumn2Only[line] : prepared.lineValues[line]![name];
     case 'line.ptpDeniedWith':
       if (line === null) return undefined;
       return params?.modifierOn === 'column2' ? prepared.ptpColumn2Only[line] : prepared.lineValues[line]![name];

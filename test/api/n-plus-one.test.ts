@@ -10,6 +10,10 @@ import type { Provider } from '../../src/modules/provider/provider.entity';
 import type { ServiceLineInput } from '../../src/modules/coding/coding.inputs';
 import { ClaimsDeepDocument, N1EncountersDeepDocument } from '../generated/graphql';
 import { startTestServer, type TestServer } from '../support/server';
+import { Claim } from '../../src/modules/claim/claim.entity';
+import { ScrubTrigger } from '../../src/modules/scrub/scrub.entity';
+import { ScrubService } from '../../src/modules/scrub/scrub.service';
+import { systemContext } from '../../src/seed/builders';
 
 /**
  * "No N+1": a page of claims (or encounters) with every nested edge selected costs the same
@@ -190,5 +194,24 @@ describe('no N+1: nested reads go through per-request DataLoaders', () => {
     expect(r.result.errors).toBeUndefined();
     expect(r.statements.length).toBeGreaterThan(5);
     expect(perTable(r.statements)).toMatchObject({ claim: expect.any(Number), claim_line: 1, claim_diagnosis: 1, claim_history: 1 });
+  });
+
+  it('scrubbing a batch gathers facts per batch: 50 claims cost the same SELECTs as 5', async () => {
+    const ids = (await t.db.orm.em.fork().find(Claim, {}, { orderBy: { id: 'asc' }, limit: 50, fields: ['id'] })).map((c) => c.id);
+    expect(ids).toHaveLength(50);
+    const scrub = async (n: number) => {
+      const em = t.db.orm.em.fork();
+      const claims = await em.find(Claim, { id: { $in: ids.slice(0, n) } });
+      const { result, statements } = await measure(() => new ScrubService(systemContext(em, undefined, t.server.rules)).scrubClaims(claims, ScrubTrigger.MANUAL));
+      return { outcomes: result, selects: statements.filter((sql) => /^\s*(select|with)\b/i.test(sql)) };
+    };
+    const small = await scrub(5);
+    const large = await scrub(50);
+    expect(small.outcomes).toHaveLength(5);
+    expect(large.outcomes).toHaveLength(50);
+    expect(large.outcomes.every((o) => o.scrub.ruleSetKey === 'demo-commercial')).toBe(true);
+    // Per-claim (or per-rule, per-line) lookups would add ≥ 45 statements here.
+    expect(large.selects.length).toBe(small.selects.length);
+    expect(perTable(large.selects)).toEqual(perTable(small.selects));
   });
 });

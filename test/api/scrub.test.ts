@@ -193,7 +193,8 @@ describe('payer rules over HTTP', () => {
     expect(onTime.data!.dryRunClaim.findings.map((f) => f.ruleId)).not.toContain('MCR-FIL-001');
     const late = await t.gql(DryRunClaimDocument, { input: exampleClaim({ submittedDate: '2027-03-03' }) }, { role: Role.BILLER });
     const filing = late.data!.dryRunClaim.findings.find((f) => f.ruleId === 'MCR-FIL-001')!;
-    expect(filing).toMatchObject({ severity: 'ERROR', category: 'FILING', carc: '29', line: null });
+    expect(filing).toMatchObject({ severity: 'ERROR', category: 'FILING', carc: '29', line: 1 });
+    expect(filing.message).toContain('2027-03-02');
     expect(late.data!.dryRunClaim.clean).toBe(false);
     expect(await t.rowCounts()).toEqual(before);
   });
@@ -231,6 +232,36 @@ describe('payer rules over HTTP', () => {
     expect(ptp.referenceReleases).toHaveLength(1);
     // With the PTP table loaded, its "could not be checked" warning is gone.
     expect(findings.map((f) => f.ruleId)).not.toContain('COMMON-REF-PTP');
+  });
+
+  const importFixture = (kind: ReferenceKind, name: string, opts: { effectiveFrom?: string } = {}) =>
+    runImport(t.db.orm.em.fork(), importerFor(kind), resolve(__dirname, '../fixtures/reference', name), { actor: 'test', ...opts });
+
+  it('MCE sex edits from an imported CMS file: a female-only diagnosis on a male patient', async () => {
+    await importFixture(ReferenceKind.MCE, 'mce_simple_edits_v36_fy2019_sample.tsv');
+    const claim = exampleClaim({ patient: { sex: 'M', birthDate: '1950-03-02', memberId: '1EG4TE5MK73' }, serviceDateFrom: '2019-03-01', serviceDateTo: '2019-03-01', submittedDate: '2019-03-05', diagnoses: ['N800'], lines: [{ code: '99213', units: 1, chargeCents: 12000, diagnosisPointers: [1] }] });
+    const male = await t.gql(DryRunClaimDocument, { input: claim }, { role: Role.CODER });
+    const sex = male.data!.dryRunClaim.findings.find((f) => f.ruleId === 'COMMON-SEX-001')!;
+    expect(sex).toMatchObject({ severity: 'ERROR', carc: '10', line: null });
+    expect(sex.message).toContain('N800');
+    expect(sex.referenceReleases).toHaveLength(1);
+    const female = await t.gql(DryRunClaimDocument, { input: { ...claim, patient: { ...claim.patient, sex: 'F' } } }, { role: Role.CODER });
+    expect(female.data!.dryRunClaim.findings.map((f) => f.ruleId)).not.toContain('COMMON-SEX-001');
+    expect(female.data!.dryRunClaim.findings.map((f) => f.ruleId)).not.toContain('COMMON-REF-MCE');
+  });
+
+  it('coverage articles from imported MCD lists: a listed procedure needs a covered diagnosis', async () => {
+    for (const f of ['article_x_hcpc_code.csv', 'article_x_icd10_covered.csv', 'article_x_icd10_noncovered.csv']) await importFixture(ReferenceKind.COVERAGE_ARTICLE, f, { effectiveFrom: '2025-01-01' });
+    // In the fixture, A56789 lists 93880 and covers I6521; Z136 (screening) is listed as not covered.
+    const base = exampleClaim({ serviceDateFrom: '2025-02-03', serviceDateTo: '2025-02-03', submittedDate: '2025-02-10', lines: [{ code: '93880', units: 1, chargeCents: 30000, diagnosisPointers: [1] }] });
+    const screening = await t.gql(DryRunClaimDocument, { input: { ...base, diagnoses: ['Z136'] } }, { role: Role.CODER });
+    const mn = screening.data!.dryRunClaim.findings.find((f) => f.ruleId === 'MCR-MN-001')!;
+    expect(mn).toMatchObject({ severity: 'ERROR', category: 'MEDICAL_NECESSITY', carc: '50', line: 1 });
+    expect(mn.message).toContain('A56789');
+    expect(mn.referenceReleases).toHaveLength(3);
+    const stenosis = await t.gql(DryRunClaimDocument, { input: { ...base, diagnoses: ['I6521'] } }, { role: Role.CODER });
+    expect(stenosis.data!.dryRunClaim.findings.map((f) => f.ruleId)).not.toContain('MCR-MN-001');
+    expect(stenosis.data!.dryRunClaim.findings.map((f) => f.ruleId)).not.toContain('MCR-MN-003');
   });
 
   it('a second claim for the same service on the same day is a duplicate of the first', async () => {

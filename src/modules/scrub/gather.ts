@@ -3,14 +3,14 @@ import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { toLocalDate } from '../../common/dates';
 import { procedureSystemOf } from '../../common/formats';
 import type { ClaimReference, CodeStatus, ReferenceFamily, ScrubClaim } from '../../rules-engine';
-import type { ArticleRef, HistoryLine, MueRef, PtpEditRef } from '../../rules-engine/reference';
+import type { AgeSexEditRef, ArticleRef, HistoryLine, MueRef, PtpEditRef } from '../../rules-engine/reference';
 import { ClaimStatus } from '../claim/claim-status';
 import { CodeSystem } from '../code/code.entity';
-import { ArticleFile, latestArticleRelease } from '../reference/importers/coverage-article';
-import { ageSexEdits, type AgeSexLookup } from '../reference/lookups/age-sex';
+import { ArticleFile, articleFileOfRelease } from '../reference/importers/coverage-article';
+import { AGE_EDIT_TYPES, SEX_EDIT_TYPES } from '../reference/importers/mce';
 import { codeValidityMany, type CodeValidityQuery } from '../reference/lookups/code-validity';
 import { mueFor, ptpConflicts, type MueLookup, type PtpLookup } from '../reference/lookups/ncci';
-import { ArticleDiagnosis, ArticleProcedure, EditSetting } from '../reference/reference.entities';
+import { ArticleDiagnosis, ArticleProcedure, CodeEdit, EditSetting, ReferenceKind, ReferenceRelease } from '../reference/reference.entities';
 
 /**
  * Gathers the reference data and claim history a batch of claims needs, before any rule runs.
@@ -87,12 +87,10 @@ export async function gatherReference(em: EntityManager, batch: readonly ClaimTo
     claim.lines.forEach((l) => e.procs.add(l.code));
     fromDates.set(claim.serviceDateFrom, e);
   }
-  const ageSexByDate = new Map<string, AgeSexLookup>();
-  const articlesByDate = new Map<string, ArticleLookup>();
-  for (const [date, e] of fromDates) {
-    ageSexByDate.set(date, await ageSexEdits(em, [...e.dx], date));
-    articlesByDate.set(date, await articlesFor(em as SqlEntityManager, [...e.procs], date));
-  }
+  const allDx = [...new Set([...fromDates.values()].flatMap((e) => [...e.dx]))];
+  const allProcs = [...new Set([...fromDates.values()].flatMap((e) => [...e.procs]))];
+  const ageSexByDate = await ageSexFor(em, allDx, [...fromDates.keys()]);
+  const articlesByDate = await articlesFor(em as SqlEntityManager, allProcs, [...fromDates.keys()]);
 
   // --- history: the patients' other live claims around these dates, one query ---
   const history = await historyFor(em, batch);
@@ -139,10 +137,10 @@ export async function gatherReference(em: EntityManager, batch: readonly ClaimTo
 
     const ageSex: ClaimReference['ageSex'] = {};
     const as = ageSexByDate.get(claim.serviceDateFrom)!;
-    if (as.status === 'NO_DATA') missing.add('MCE');
+    if (as.releaseId === null) missing.add('MCE');
     else {
-      addRelease('MCE', as.release.id);
-      for (const dx of claim.diagnoses) ageSex[dx] = (as.byCode.get(dx) ?? []).map((e) => ({ editType: e.editType, ageMin: e.ageMin, ageMax: e.ageMax, sex: e.sex }));
+      addRelease('MCE', as.releaseId);
+      for (const dx of claim.diagnoses) ageSex[dx] = as.byCode.get(dx) ?? [];
     }
 
     const articles: Record<string, ArticleRef[]> = {};
@@ -189,32 +187,114 @@ interface ArticleLookup {
   byProcedure: Map<string, ArticleRef[]>;
 }
 
-/** Coverage articles for many procedures on one date (modules/reference/lookups/coverage-articles, batched). */
-async function articlesFor(em: SqlEntityManager, codes: string[], date: string): Promise<ArticleLookup> {
-  const procRel = await latestArticleRelease(em, ArticleFile.HCPC_CODE, date);
-  const coveredRel = procRel ? await latestArticleRelease(em, ArticleFile.ICD10_COVERED, date) : null;
-  if (!procRel || !coveredRel) return { status: 'NO_DATA', releaseIds: [], byProcedure: new Map() };
-  const nonCoveredRel = await latestArticleRelease(em, ArticleFile.ICD10_NONCOVERED, date);
-  const releaseIds = [procRel.id, coveredRel.id, ...(nonCoveredRel ? [nonCoveredRel.id] : [])];
-  const byProcedure = new Map<string, ArticleRef[]>();
-  if (codes.length === 0) return { status: 'OK', releaseIds, byProcedure };
-  const procRows = await em.find(ArticleProcedure, { hcpcCode: { $in: codes }, release: procRel.id }, { fields: ['articleId', 'hcpcCode'] });
+const covers = (r: { effectiveFrom: string | Date; effectiveTo?: string | Date | null }, date: string) =>
+  toLocalDate(r.effectiveFrom) <= date && (r.effectiveTo == null || date <= toLocalDate(r.effectiveTo));
+
+interface AgeSexOnDate {
+  releaseId: string | null;
+  byCode: Map<string, AgeSexEditRef[]>;
+}
+
+/**
+ * MCE age and sex edits (modules/reference/lookups/age-sex.ts) for many diagnoses over many dates
+ * of service in two queries: the MCE releases around the dates, then every edit of the codes in
+ * force somewhere in that window, split by date in memory.
+ */
+async function ageSexFor(em: EntityManager, codes: string[], dates: string[]): Promise<Map<string, AgeSexOnDate>> {
+  const sorted = [...dates].sort();
+  const [min, max] = [sorted[0]!, sorted[sorted.length - 1]!];
+  const releases = await em.find(
+    ReferenceRelease,
+    { kind: ReferenceKind.MCE, effectiveFrom: { $lte: max }, $or: [{ effectiveTo: null }, { effectiveTo: { $gte: min } }] },
+    { orderBy: { effectiveFrom: 'desc', importedAt: 'desc' } },
+  );
+  const rows =
+    releases.length && codes.length
+      ? await em.find(CodeEdit, {
+          codeType: 'D',
+          code: { $in: codes },
+          editType: { $in: [...AGE_EDIT_TYPES, ...SEX_EDIT_TYPES] },
+          effectiveFrom: { $lte: max },
+          $or: [{ effectiveTo: null }, { effectiveTo: { $gte: min } }],
+        })
+      : [];
+  const out = new Map<string, AgeSexOnDate>();
+  for (const date of dates) {
+    const release = releases.find((r) => covers(r, date)) ?? null;
+    const byCode = new Map<string, AgeSexEditRef[]>();
+    if (release) {
+      for (const r of rows) {
+        if (!covers(r, date)) continue;
+        const list = byCode.get(r.code) ?? [];
+        list.push({ editType: r.editType, ageMin: r.ageMin ?? null, ageMax: r.ageMax ?? null, sex: r.sex === 'F' || r.sex === 'M' ? r.sex : null });
+        byCode.set(r.code, list);
+      }
+    }
+    out.set(date, { releaseId: release?.id ?? null, byCode });
+  }
+  return out;
+}
+
+interface ArticleLookup {
+  status: 'OK' | 'NO_DATA';
+  releaseIds: string[];
+  byProcedure: Map<string, ArticleRef[]>;
+}
+
+/**
+ * Coverage articles (modules/reference/lookups/coverage-articles.ts) for many procedures over many
+ * dates in three queries: the article releases, the procedure lists of the releases in force on
+ * any of the dates, and the diagnosis lists of the articles found. Per date, each of the three
+ * lists comes from its newest release started on or before the date.
+ */
+async function articlesFor(em: SqlEntityManager, codes: string[], dates: string[]): Promise<Map<string, ArticleLookup>> {
+  const max = [...dates].sort().pop()!;
+  const releases = await em.find(ReferenceRelease, { kind: ReferenceKind.COVERAGE_ARTICLE, effectiveFrom: { $lte: max } }, { orderBy: { effectiveFrom: 'desc', importedAt: 'desc', id: 'desc' } });
+  const fileOf = new Map<string, ArticleFile | null>();
+  for (const r of releases) fileOf.set(r.id, await articleFileOfRelease(em, r.id));
+  const latest = (file: ArticleFile, date: string) => releases.find((r) => toLocalDate(r.effectiveFrom) <= date && fileOf.get(r.id) === file) ?? null;
+  const perDate = new Map(dates.map((d) => [d, { proc: latest(ArticleFile.HCPC_CODE, d), covered: latest(ArticleFile.ICD10_COVERED, d), nonCovered: latest(ArticleFile.ICD10_NONCOVERED, d) }]));
+  const procReleaseIds = [...new Set([...perDate.values()].filter((p) => p.proc && p.covered).map((p) => p.proc!.id))];
+  const procRows =
+    procReleaseIds.length && codes.length
+      ? await em.find(ArticleProcedure, { hcpcCode: { $in: codes }, release: { $in: procReleaseIds } }, { fields: ['articleId', 'hcpcCode', 'release'] })
+      : [];
   const articleIds = [...new Set(procRows.map((r) => r.articleId))];
+  const dxReleaseIds = [...new Set([...perDate.values()].flatMap((p) => [p.covered?.id, p.nonCovered?.id]).filter((x): x is string => Boolean(x)))];
   const dx = articleIds.length
     ? ((await em
         .createQueryBuilder(ArticleDiagnosis)
-        .select(['articleId', 'icd10Code', 'covered'])
-        .where({ articleId: { $in: articleIds }, release: { $in: releaseIds.slice(1) } })
-        .execute('all')) as { articleId: string; icd10Code: string; covered: boolean | number }[])
+        .select(['articleId', 'icd10Code', 'covered', 'release'])
+        .where({ articleId: { $in: articleIds }, release: { $in: dxReleaseIds } })
+        .execute('all')) as { articleId: string; icd10Code: string; covered: boolean | number; release: string }[])
     : [];
-  const lists = new Map<string, ArticleRef>(articleIds.map((id) => [id, { id: `A${id}`, coveredDiagnoses: [], nonCoveredDiagnoses: [] }]));
-  for (const d of dx) (d.covered ? lists.get(d.articleId)!.coveredDiagnoses : lists.get(d.articleId)!.nonCoveredDiagnoses).push(d.icd10Code);
-  for (const p of procRows) {
-    const list = byProcedure.get(p.hcpcCode) ?? [];
-    if (!list.some((a) => a.id === `A${p.articleId}`)) list.push(lists.get(p.articleId)!);
-    byProcedure.set(p.hcpcCode, list);
+  const out = new Map<string, ArticleLookup>();
+  for (const [date, rel] of perDate) {
+    if (!rel.proc || !rel.covered) {
+      out.set(date, { status: 'NO_DATA', releaseIds: [], byProcedure: new Map() });
+      continue;
+    }
+    const dxReleases = new Set([rel.covered.id, ...(rel.nonCovered ? [rel.nonCovered.id] : [])]);
+    const lists = new Map<string, ArticleRef>();
+    const byProcedure = new Map<string, ArticleRef[]>();
+    for (const p of procRows) {
+      if (p.release.id !== rel.proc.id) continue;
+      let article = lists.get(p.articleId);
+      if (!article) {
+        article = { id: `A${p.articleId}`, coveredDiagnoses: [], nonCoveredDiagnoses: [] };
+        for (const d of dx) {
+          if (d.articleId !== p.articleId || !dxReleases.has(d.release)) continue;
+          (d.covered ? article.coveredDiagnoses : article.nonCoveredDiagnoses).push(d.icd10Code);
+        }
+        lists.set(p.articleId, article);
+      }
+      const list = byProcedure.get(p.hcpcCode) ?? [];
+      if (!list.includes(article)) list.push(article);
+      byProcedure.set(p.hcpcCode, list);
+    }
+    out.set(date, { status: 'OK', releaseIds: [...dxReleases, rel.proc.id].sort(), byProcedure });
   }
-  return { status: 'OK', releaseIds, byProcedure };
+  return out;
 }
 
 interface HistoryRow {
