@@ -301,12 +301,16 @@ program
     } catch (e) {
       throw new InvalidArgumentError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new InvalidArgumentError(`${file} is not JSON: ${(e as Error).message}`);
+    // Positions only: JSON.parse's own message quotes the text around the error, which may be PHI.
+    const { parseJsonSource } = await import('./rules-engine/json-source');
+    const parsed = parseJsonSource(text);
+    if (!parsed.source) {
+      for (const p of parsed.problems) process.stderr.write(`${file === '-' ? '<stdin>' : file}:${p.line}:${p.column}: ${p.message}\n`);
+      process.stderr.write('claimflow scrub: the input is not JSON; nothing scrubbed\n');
+      process.exitCode = 1;
+      return;
     }
+    const raw = parsed.source.value;
     const list = Array.isArray(raw) ? raw : [raw];
     const day = opts.today ?? new Date().toISOString().slice(0, 10);
     const problems: string[] = [];

@@ -148,8 +148,9 @@ export async function loadRuleDirectory(dir: string, options: { referenceChecker
         message: String(r.message),
         fixHint: typeof r.fixHint === 'string' ? r.fixHint : null,
         priority: typeof r.priority === 'number' ? r.priority : 1,
-        effectiveFrom: (r.effectiveFrom as string | undefined) ?? (f.doc.effectiveFrom as string | undefined) ?? null,
-        effectiveTo: (r.effectiveTo as string | null | undefined) ?? (f.doc.effectiveTo as string | null | undefined) ?? null,
+        // A rule's own dates win over its file's; an explicit "effectiveTo": null means "no end".
+        effectiveFrom: 'effectiveFrom' in r ? (r.effectiveFrom as string) : ((f.doc.effectiveFrom as string | undefined) ?? null),
+        effectiveTo: 'effectiveTo' in r ? (r.effectiveTo as string | null) : ((f.doc.effectiveTo as string | null | undefined) ?? null),
         conditions: r.conditions as RuleDefinition['conditions'],
       };
       out.push({ ...def, origin: { file: f.rel, pointer, line: locate(f.source, pointer).line }, facts: [...ctx.facts].sort() });
