@@ -17,6 +17,7 @@ import { mueFor, ptpConflicts } from '../../src/modules/reference/lookups/ncci';
 import { EditSetting } from '../../src/modules/reference/reference.entities';
 import { systemContext } from '../../src/seed/builders';
 import { claimCodes, writeMueFile, writePtpFile } from './generate';
+import { benchRules, printRulesTable, type RulesBenchResult } from './rules-bench';
 
 /**
  * Reference-data benchmarks (issue 3), on a temp SQLite file and a scratch PostgreSQL database:
@@ -24,11 +25,14 @@ import { claimCodes, writeMueFile, writePtpFile } from './generate';
  *   b. a generated 1,000,000-row NCCI PTP file (CMS layout) in a child process target < 90 s, peak RSS < 500 MB
  *   c. code search (CodeService.list) on the full ICD-10-CM table, p95         target < 20 ms
  *   d. PTP + MUE lookups for a 10-line claim, warm, mean per claim              target < 1 ms
+ *   r. rules engine (rules-bench.ts): rule load, gather, evaluateClaim with the Medicare rule set
+ *      vs the same checks in plain TypeScript, end to end — figures and ratios, no target
  * Prints a table and which targets were missed; exits 0 either way (1 only when the benchmark
  * itself fails).
  *
  * Options: --db sqlite|postgresql|all (default all), --rows N (PTP rows, default 1000000),
- * --only a,b,c,d. PostgreSQL: CLAIMFLOW_BENCH_PG_URL or CLAIMFLOW_TEST_PG_URL (default
+ * --only a,b,c,d,r (or BENCH_ONLY=rules / BENCH_ONLY=a,d), --claims N (rules bench, default 2000).
+ * PostgreSQL: CLAIMFLOW_BENCH_PG_URL or CLAIMFLOW_TEST_PG_URL (default
  * postgres://postgres@127.0.0.1:5432/test); a scratch database beside it is dropped afterwards.
  */
 
@@ -42,10 +46,12 @@ interface Args {
   dbs: DatabaseDialect[];
   rows: number;
   only: Set<string>;
+  claims: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dbs: ['sqlite', 'postgresql'], rows: 1_000_000, only: new Set(['a', 'b', 'c', 'd']) };
+  const args: Args = { dbs: ['sqlite', 'postgresql'], rows: 1_000_000, only: new Set(['a', 'b', 'c', 'd', 'r']), claims: 2000 };
+  if (process.env.BENCH_ONLY) args.only = new Set(process.env.BENCH_ONLY.split(',').map((s) => (s.trim() === 'rules' ? 'r' : s.trim())));
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--db' && v) {
@@ -55,7 +61,10 @@ function parseArgs(argv: string[]): Args {
       args.rows = Number(v);
       i++;
     } else if (argv[i] === '--only' && v) {
-      args.only = new Set(v.split(','));
+      args.only = new Set(v.split(',').map((s) => (s === 'rules' ? 'r' : s)));
+      i++;
+    } else if (argv[i] === '--claims' && v) {
+      args.claims = Number(v);
       i++;
     }
   }
@@ -265,11 +274,12 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'claimflow-bench-files-'));
   const ptpFiles = { first: join(work, 'ptp-bench-practitioner-2026q1.txt'), next: join(work, 'ptp-bench-practitioner-2026q2.txt') };
   const mueFile = join(work, 'MCR_MUE_PractitionerServices_Eff_01-01-2026.csv');
+  const rulesResults: RulesBenchResult[] = [];
   try {
-    if (args.only.has('b') || args.only.has('d')) {
+    if (args.only.has('b') || args.only.has('d') || args.only.has('r')) {
       const t = process.hrtime.bigint();
       await writePtpFile(ptpFiles.first, args.rows);
-      await writePtpFile(ptpFiles.next, args.rows, true);
+      if (args.only.has('b') || args.only.has('d')) await writePtpFile(ptpFiles.next, args.rows, true);
       await writeMueFile(mueFile);
       console.log(`generated two quarters of ${args.rows.toLocaleString('en-US')} PTP rows in ${(ms(t) / 1000).toFixed(1)} s (${work})`);
     }
@@ -315,6 +325,10 @@ async function main(): Promise<void> {
           if (!args.only.has('b')) await benchPtp(db, dialect, ptpFiles, args.rows);
           await benchLookups(db, dialect, mueFile);
         });
+        await step('r', 'rules engine (Medicare rule set)', async () => {
+          const importPtp = () => importInChild(db, dialect, ptpFiles.first, PTP_EFFECTIVE);
+          rulesResults.push(await benchRules({ dialect, orm: db.orm, claims: args.claims, ptpRows: args.rows, mueFile, effectiveFrom: PTP_EFFECTIVE, workDir: work, importPtp }));
+        });
       } finally {
         await db.close();
       }
@@ -322,8 +336,11 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const missed = printTable(args.dbs);
-  console.log(missed.length ? `\nTARGETS MISSED (${missed.length}):\n${missed.map((m) => `  - ${m}`).join('\n')}` : '\nall targets met');
+  if (figures.length) {
+    const missed = printTable(args.dbs);
+    console.log(missed.length ? `\nTARGETS MISSED (${missed.length}):\n${missed.map((m) => `  - ${m}`).join('\n')}` : '\nall targets met');
+  }
+  printRulesTable(rulesResults);
 }
 
 main().then(
