@@ -4,10 +4,12 @@ import { Migration20261122073120_initial as M0 } from './Migration20261122073120
 import { Migration20261122081613_reference_data as M1 } from './Migration20261122081613_reference_data';
 import { Migration20261122092000_code_search as M2 } from './Migration20261122092000_code_search';
 import { Migration20261122101519_scrub as M3 } from './Migration20261122101519_scrub';
+import { Migration20261122105525_denial as M4 } from './Migration20261122105525_denial';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261122073120_initial', class: M0 },
   { name: 'Migration20261122081613_reference_data', class: M1 },
   { name: 'Migration20261122092000_code_search', class: M2 },
   { name: 'Migration20261122101519_scrub', class: M3 },
+  { name: 'Migration20261122105525_denial', class: M4 },
 ];

@@ -6,6 +6,7 @@ import { Patient } from '../modules/patient/patient.entity';
 import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
 import { ClaimFinding, ClaimScrub } from '../modules/scrub/scrub.entity';
+import { Denial } from '../modules/denial/denial.entity';
 import { ArticleDiagnosis, ArticleProcedure, CodeEdit, MueLimit, NcciPtpEdit, ReferenceRelease } from '../modules/reference/reference.entities';
 
 /** Every persisted entity. A new entity is added here and gets a migration for both dialects. */
@@ -30,4 +31,5 @@ export const ENTITIES = [
   ArticleDiagnosis,
   ClaimScrub,
   ClaimFinding,
+  Denial,
 ];

@@ -1,0 +1,23 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261122105525_denial extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table "denial" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "version" int not null default 1, "claim_id" uuid not null, "line_id" uuid null, "line_number" smallint null, "payer_id" uuid not null, "claim_payment_id" uuid null, "group_code" varchar(2) not null, "carc" varchar(4) not null, "rarcs" jsonb not null, "amount_cents" int not null, "scenario" text check ("scenario" in ('ADDITIONAL_INFORMATION_REQUIRED', 'INVALID_CLAIM_DATA', 'NOT_COVERED', 'NOT_SEPARATELY_PAYABLE')) not null, "reason_class" text check ("reason_class" in ('CODING', 'ELIGIBILITY', 'AUTHORIZATION', 'TIMELY_FILING', 'MEDICAL_NECESSITY', 'DUPLICATE', 'BUNDLING', 'OTHER')) not null, "status" text check ("status" in ('OPEN', 'IN_REWORK', 'RESUBMITTED', 'APPEALED', 'CLOSED', 'WRITTEN_OFF')) not null default 'OPEN', "denied_on" date not null, "appeal_deadline" date null, "predicted_by_rule_id" varchar(60) null, "replacement_claim_id" uuid null, "note" text null, constraint "denial_pkey" primary key ("id"));`);
+    this.addSql(`create index "denial_payer_id_denied_on_index" on "denial" ("payer_id", "denied_on");`);
+    this.addSql(`create index "denial_claim_id_index" on "denial" ("claim_id");`);
+    this.addSql(`create index "denial_status_created_at_index" on "denial" ("status", "created_at");`);
+
+    this.addSql(`alter table "denial" add constraint "denial_claim_id_foreign" foreign key ("claim_id") references "claim" ("id") on update cascade;`);
+    this.addSql(`alter table "denial" add constraint "denial_line_id_foreign" foreign key ("line_id") references "claim_line" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "denial" add constraint "denial_payer_id_foreign" foreign key ("payer_id") references "payer" ("id") on update cascade;`);
+    this.addSql(`alter table "denial" add constraint "denial_replacement_claim_id_foreign" foreign key ("replacement_claim_id") references "claim" ("id") on update cascade on delete set null;`);
+
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop table if exists "denial" cascade;`);
+
+  }
+
+}
