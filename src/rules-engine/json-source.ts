@@ -32,6 +32,8 @@ export function parseJsonSource(text: string): { source: JsonSource | null; prob
       for (const prop of node.children ?? []) {
         const key = prop.children?.[0]?.value as string;
         if (seen.has(key)) problems.push({ pointer: `${pointer}/${escapePointer(key)}`, ...position(source, prop.offset), message: `duplicate key "${key}"` });
+        // Building the value would set the object's prototype instead of a property.
+        if (key === '__proto__') problems.push({ pointer: `${pointer}/${escapePointer(key)}`, ...position(source, prop.offset), message: 'the key "__proto__" is not allowed' });
         seen.add(key);
       }
     });

@@ -83,6 +83,27 @@ describe('JSON syntax: strict JSON, with the line and column of the mistake', ()
     ]);
   });
 
+  it('refuses a "__proto__" key (building the value would set a prototype, not a property)', async () => {
+    const text = [
+      '{',
+      '  "kind": "coverage",',
+      '  "description": "d",',
+      '  "rules": [',
+      '    {',
+      '      "id": "TEST-R-001", "description": "d", "severity": "ERROR", "category": "DATA", "level": "CLAIM", "carc": "16", "message": "m",',
+      '      "conditions": { "all": [{ "fact": "claim.lineCount", "operator": "equal", "value": 0, "__proto__": { "polluted": true } }] }',
+      '    }',
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+    const dir = singlePayerDir([], {}, { 'tp/coverage.json': text });
+    expect(refused(await loadRuleDirectory(dir))).toEqual([
+      { file: 'tp/coverage.json', pointer: '/rules/0/conditions/all/0/__proto__', ...at(text, '"__proto__"'), message: 'the key "__proto__" is not allowed' },
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('refuses an empty file', async () => {
     const dir = singlePayerDir([], {}, { 'tp/coverage.json': '' });
     expect(refused(await loadRuleDirectory(dir))).toEqual([{ file: 'tp/coverage.json', pointer: '', line: 1, column: 1, message: expect.stringMatching(/^JSON syntax: /) }]);
