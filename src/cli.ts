@@ -294,6 +294,7 @@ program
   .action(async (file: string, opts: { payer: string; rules: string; explain?: boolean; today?: string }) => {
     const { loadRuleDirectory, formatProblem: formatRuleProblem, parseScrubClaim, evaluateClaim, explanationLines } = await import('./rules-engine');
     const { gatherReference } = await import('./modules/scrub/gather');
+    const { findingFields } = await import('./modules/scrub/scrub.types');
     if (opts.today !== undefined && !isLocalDate(opts.today)) throw new InvalidArgumentError('--today must be a date YYYY-MM-DD');
     let text: string;
     try {
@@ -349,18 +350,7 @@ program
           ruleSetVersion: set.version,
           referenceMissing: refs[i]!.missing,
           clean: !findings.some((f) => f.severity === 'ERROR'),
-          findings: findings.map((f) => ({
-            ruleId: f.ruleId,
-            severity: f.severity,
-            category: f.category,
-            carc: f.carc,
-            rarc: f.rarc,
-            line: f.line,
-            message: f.message,
-            fixHint: f.fixHint,
-            referenceReleases: f.referenceReleases,
-            ...(opts.explain ? { explanation: explanationLines(f.explanation) } : {}),
-          })),
+          findings: findings.map((f) => ({ ...findingFields(f), ...(opts.explain ? { explanation: explanationLines(f.explanation) } : {}) })),
         });
       }
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

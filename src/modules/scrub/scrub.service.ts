@@ -5,7 +5,8 @@ import { evaluateClaim, parseScrubClaim, type Finding, type ReloadResult, type R
 import { Claim } from '../claim/claim.entity';
 import type { ServiceContext } from '../../server/context';
 import { gatherReference, type ClaimToGather } from './gather';
-import { ClaimFinding, ClaimScrub, type FindingCategory, type FindingSeverity, ScrubTrigger } from './scrub.entity';
+import { findingFields } from './scrub.types';
+import { ClaimFinding, ClaimScrub, ScrubTrigger } from './scrub.entity';
 
 export interface ScrubOutcome {
   claim: Claim;
@@ -72,21 +73,7 @@ export class ScrubService {
         warningCount: findings.filter((f) => f.severity === 'WARNING').length,
       });
       const rows = findings.map((f) =>
-        em.create(ClaimFinding, {
-          scrub,
-          claim,
-          ruleId: f.ruleId,
-          ruleSetVersion: f.ruleSetVersion,
-          severity: f.severity as FindingSeverity,
-          category: f.category as FindingCategory,
-          carc: f.carc,
-          rarc: f.rarc,
-          line: f.line,
-          message: f.message,
-          fixHint: f.fixHint,
-          referenceReleases: f.referenceReleases,
-          explanation: f.explanation,
-        }),
+        em.create(ClaimFinding, { scrub, claim, ...findingFields(f), explanation: f.explanation }),
       );
       em.persist([scrub, ...rows]);
       this.ctx.logger.info({ claimId: claim.id, ruleSet: scrub.ruleSetKey, errors: scrub.errorCount, warnings: scrub.warningCount, trigger }, 'claim scrubbed');

@@ -82,20 +82,14 @@ export class ScrubFinding {
   @Field(() => [ExplanationStep]) explanation!: ExplanationStep[];
 }
 
+/** What a finding stores and shows besides its explanation tree (the set key is on the scrub). */
+export function findingFields(f: Finding) {
+  const { explanation: _explanation, ruleSetKey: _ruleSetKey, ...fields } = f;
+  return { ...fields, severity: fields.severity as FindingSeverity, category: fields.category as FindingCategory };
+}
+
 export function toScrubFinding(f: Finding): ScrubFinding {
-  return Object.assign(new ScrubFinding(), {
-    ruleId: f.ruleId,
-    ruleSetVersion: f.ruleSetVersion,
-    severity: f.severity as FindingSeverity,
-    category: f.category as FindingCategory,
-    carc: f.carc,
-    rarc: f.rarc,
-    line: f.line,
-    message: f.message,
-    fixHint: f.fixHint,
-    referenceReleases: f.referenceReleases,
-    explanation: explanationSteps(f.explanation),
-  });
+  return Object.assign(new ScrubFinding(), { ...findingFields(f), explanation: explanationSteps(f.explanation) });
 }
 
 @ObjectType()
