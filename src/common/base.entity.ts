@@ -1,4 +1,4 @@
-import { PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { PrimaryKey, Property, type Opt, DateTimeType } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { uuidv7 } from './ids';
 
@@ -10,11 +10,11 @@ export abstract class BaseEntity {
   id: string = uuidv7();
 
   @Field(() => Date)
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date & Opt = new Date();
 
   @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  @Property({ type: DateTimeType, onUpdate: () => new Date() })
   updatedAt: Date & Opt = new Date();
 
   /** Incremented on every update; updates must send the version they read (CONFLICT otherwise). */

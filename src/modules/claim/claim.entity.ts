@@ -1,4 +1,4 @@
-import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Opt, type Ref } from '@mikro-orm/core';
+import { Collection, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Opt, type Ref, DateTimeType } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { uuidv7 } from '../../common/ids';
@@ -83,7 +83,7 @@ export class Claim extends BaseEntity {
   status: ClaimStatus = ClaimStatus.DRAFT;
 
   @Field(() => Date, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   submittedAt?: Date | null;
 
   @OneToMany(() => ClaimDiagnosis, (d) => d.claim, { orphanRemoval: true })
@@ -179,7 +179,7 @@ export class ClaimHistory {
   claim!: Ref<Claim>;
 
   @Field(() => Date)
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   at: Date & Opt = new Date();
 
   @Field(() => String, { description: 'The token subject (user id) that made the change.' })

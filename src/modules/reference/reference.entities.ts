@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Ref, DateTimeType } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { uuidv7 } from '../../common/ids';
 import { LocalDateScalar } from '../../common/scalars';
@@ -71,7 +71,7 @@ export class ReferenceRelease {
   effectiveTo?: string | null;
 
   @Field(() => Date)
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   importedAt: Date & Opt = new Date();
 
   @Field(() => String)

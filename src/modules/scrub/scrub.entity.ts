@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Ref, DateTimeType } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { uuidv7 } from '../../common/ids';
 import { Claim } from '../claim/claim.entity';
@@ -64,7 +64,7 @@ export class ClaimScrub {
   trigger!: ScrubTrigger;
 
   @Field(() => Date)
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   at: Date & Opt = new Date();
 
   @Field(() => String, { description: 'Token subject that caused the scrub.' })
