@@ -138,8 +138,22 @@ program
   .option('--fiscal-year <year>', 'ICD-10-CM: fiscal year, when the file name does not say', (v) => Number(v))
   .option('--effective <date>', 'first date of service the file applies to (YYYY-MM-DD), when the file does not say')
   .addOption(new Option('--setting <setting>', 'NCCI/MUE table').choices(Object.values(EditSetting)))
-  .option('--token <jwt>', 'an ADMIN or COMPLIANCE token (or CLAIMFLOW_TOKEN)')
-  .action(async (kindName: string, file: string, opts: { skipBad?: boolean; fiscalYear?: number; effective?: string; setting?: EditSetting; token?: string }) => {
+  .option('--token <jwt>', 'an ADMIN or COMPLIANCE token (or CLAIMFLOW_TOKEN); 835: BILLER or ADMIN')
+  .option('--accept-unbalanced', '835: post even when the payment does not balance (BPR02 ≠ Σ CLP04 − Σ PLB)')
+  .option('--rule-set <key>', '837p: rule set for the payers the import creates (e.g. demo-commercial)')
+  .action(async (kindName: string, file: string, opts: { skipBad?: boolean; fiscalYear?: number; effective?: string; setting?: EditSetting; token?: string; acceptUnbalanced?: boolean; ruleSet?: string }) => {
+    // X12 837P claims (issue 5): imported as claims and scrubbed, with a BILLER or ADMIN token.
+    if (kindName === '837p') {
+      const { import837pFile } = await import('./modules/submission/submission.cli');
+      process.exitCode = await import837pFile(file, { token: opts.token, ruleSet: opts.ruleSet });
+      return;
+    }
+    // X12 835 remittances (issue 5): posted as payments, not loaded as a reference release.
+    if (kindName === '835') {
+      const { importRemittanceFile } = await import('./modules/remittance/remittance.cli');
+      process.exitCode = await importRemittanceFile(file, { token: opts.token, acceptUnbalanced: opts.acceptUnbalanced });
+      return;
+    }
     const kind = IMPORT_KIND_NAMES[kindName];
     if (!kind) throw new InvalidArgumentError(`unknown kind; use one of: ${Object.keys(IMPORT_KIND_NAMES).join(', ')}`);
     if (opts.effective !== undefined && !isLocalDate(opts.effective)) throw new InvalidArgumentError('--effective must be a date YYYY-MM-DD');
@@ -193,6 +207,20 @@ program
   });
 
 program
+  .command('export <kind>')
+  .description('837p: submit claims (as submitClaims does) and write the 837P batch to a file; --batch writes an existing batch again')
+  .option('--claims <ids>', 'claim ids, separated by commas')
+  .option('--ready', 'every READY claim')
+  .option('--batch <id>', 'an existing submission batch')
+  .requiredOption('--out <file>', 'where to write the X12')
+  .option('--token <jwt>', 'a BILLER or ADMIN token (or CLAIMFLOW_TOKEN)')
+  .action(async (kind: string, opts: { claims?: string; ready?: boolean; batch?: string; out: string; token?: string }) => {
+    if (kind !== '837p') throw new InvalidArgumentError('the only export kind is 837p');
+    const { export837p } = await import('./modules/submission/submission.cli');
+    process.exitCode = await export837p(opts);
+  });
+
+program
   .command('seed')
   .description('load the demo data set when the database is empty (applies migrations first)')
   .action(async () => {
@@ -232,6 +260,8 @@ rules
       for (const s of result.snapshot.ruleSets.values()) {
         process.stdout.write(`${s.key}: ${s.rules.length} rules (${s.rules.filter((r) => r.severity === 'ERROR').length} ERROR), version ${s.version.slice(0, 12)}\n`);
       }
+      const rework = result.snapshot.rework;
+      if (rework.rules.length) process.stdout.write(`rework: ${rework.rules.length} rules (${rework.rules.filter((r) => r.forbids.length).length} forbid actions), version ${rework.version.slice(0, 12)}\n`);
       process.stdout.write(`ok: ${result.snapshot.ruleSets.size} rule set(s)${withDb ? '' : ' (reference data not checked)'}\n`);
     } finally {
       await withDb?.close();

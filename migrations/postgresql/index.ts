@@ -5,6 +5,9 @@ import { Migration20261122081614_reference_data as M1 } from './Migration2026112
 import { Migration20261122092000_code_search as M2 } from './Migration20261122092000_code_search';
 import { Migration20261122101519_scrub as M3 } from './Migration20261122101519_scrub';
 import { Migration20261122105525_denial as M4 } from './Migration20261122105525_denial';
+import { Migration20261122110100_submission as M5 } from './Migration20261122110100_submission';
+import { Migration20261122110200_remittance as M6 } from './Migration20261122110200_remittance';
+import { Migration20261122110300_denial_rework as M7 } from './Migration20261122110300_denial_rework';
 
 export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261122073120_initial', class: M0 },
@@ -12,4 +15,7 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261122092000_code_search', class: M2 },
   { name: 'Migration20261122101519_scrub', class: M3 },
   { name: 'Migration20261122105525_denial', class: M4 },
+  { name: 'Migration20261122110100_submission', class: M5 },
+  { name: 'Migration20261122110200_remittance', class: M6 },
+  { name: 'Migration20261122110300_denial_rework', class: M7 },
 ];

@@ -7,6 +7,9 @@ import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
 import { ClaimFinding, ClaimScrub } from '../modules/scrub/scrub.entity';
 import { Denial } from '../modules/denial/denial.entity';
+import { DenialHistory } from '../modules/denial/denial-history.entity';
+import { SubmissionBatch, SubmissionBatchClaim, X12ControlCounter } from '../modules/submission/submission.entity';
+import { Adjustment, ClaimPayment, ProviderAdjustment, Remittance, ServicePayment } from '../modules/remittance/remittance.entity';
 import { ArticleDiagnosis, ArticleProcedure, CodeEdit, MueLimit, NcciPtpEdit, ReferenceRelease } from '../modules/reference/reference.entities';
 
 /** Every persisted entity. A new entity is added here and gets a migration for both dialects. */
@@ -32,4 +35,13 @@ export const ENTITIES = [
   ClaimScrub,
   ClaimFinding,
   Denial,
+  DenialHistory,
+  SubmissionBatch,
+  SubmissionBatchClaim,
+  X12ControlCounter,
+  Remittance,
+  ClaimPayment,
+  ServicePayment,
+  Adjustment,
+  ProviderAdjustment,
 ];

@@ -29,6 +29,8 @@ export interface RuleCheckContext {
   listUse: Map<string, 'PROCEDURE' | 'DIAGNOSIS'>;
   references: NamedReference[];
   facts: Set<string>;
+  /** The facts this kind of rule may name: the payer facts by default, the rework facts in rules/rework. */
+  catalogue?: ReadonlyMap<string, FactSpec>;
 }
 
 const PROCEDURE_FACTS = new Set(['line.code', 'claim.procedureCodes', 'line.ptpDeniedWith', 'line.ptpBypassedWith']);
@@ -179,9 +181,10 @@ function resolveFact(name: unknown, params: unknown, pointer: string, ctx: RuleC
     problems.push({ pointer: `${pointer}/fact`, message: 'fact must be a string' });
     return null;
   }
-  const fact = FACTS_BY_NAME.get(name);
+  const catalogue = ctx.catalogue ?? FACTS_BY_NAME;
+  const fact = catalogue.get(name);
   if (!fact) {
-    problems.push({ pointer: `${pointer}/fact`, message: `unknown fact "${name}"${suggest(name, FACTS.map((f) => f.name))}` });
+    problems.push({ pointer: `${pointer}/fact`, message: `unknown fact "${name}"${suggest(name, ctx.catalogue ? [...catalogue.keys()] : FACTS.map((f) => f.name))}` });
     return null;
   }
   if (fact.level === 'LINE' && ctx.level === 'CLAIM') {
@@ -216,11 +219,11 @@ function resolveFact(name: unknown, params: unknown, pointer: string, ctx: RuleC
 }
 
 /** Placeholders of a message template: {{fact.name}} with a known fact of the rule's level. */
-export function checkTemplate(message: string, pointer: string, level: RuleLevel, problems: CheckProblem[]): void {
+export function checkTemplate(message: string, pointer: string, level: RuleLevel, problems: CheckProblem[], catalogue: ReadonlyMap<string, FactSpec> = FACTS_BY_NAME): void {
   for (const m of message.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
     const name = m[1]!;
-    const fact = FACTS_BY_NAME.get(name);
-    if (!fact) problems.push({ pointer, message: `message names unknown fact {{${name}}}${suggest(name, FACTS.map((f) => f.name))}` });
+    const fact = catalogue.get(name);
+    if (!fact) problems.push({ pointer, message: `message names unknown fact {{${name}}}${suggest(name, [...catalogue.keys()])}` });
     else if (fact.level === 'LINE' && level === 'CLAIM') problems.push({ pointer, message: `message names line fact {{${name}}} in a claim-level rule` });
   }
   if (/\{\{|\}\}/.test(message.replace(/\{\{\s*[^}]*?\s*\}\}/g, ''))) problems.push({ pointer, message: 'message has an unbalanced {{ or }}' });

@@ -12,4 +12,6 @@ export { ruleSetSchema } from './schema';
 export { loadRuleDirectory, formatProblem, type ReferenceChecker, type LoadResult } from './loader';
 export { RuleRegistry, type ReloadResult, type ReloadStatus } from './registry';
 export { evaluateClaim, explanationLines, rulesInForce } from './evaluate';
+export { REWORK_FACTS, REWORK_FACTS_BY_NAME, reworkFactValues, type ReworkCase } from './rework-facts';
+export { evaluateDenial, reworkRulesInForce, type ForbiddenAction, type ReworkAdvice, type ReworkRecommendation } from './rework';
 export * from './types';

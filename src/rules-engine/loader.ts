@@ -5,8 +5,20 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isLocalDate } from '../common/dates';
 import { checkConditions, checkTemplate, suggest, type CheckProblem, type NamedReference, type RuleCheckContext } from './check-rules';
 import { escapePointer, locate, parseJsonSource, type JsonSource } from './json-source';
+import { REWORK_FACTS_BY_NAME } from './rework-facts';
 import { ruleSetSchema } from './schema';
-import { PAYER_RULE_FILES, type LoadedRule, type RuleDefinition, type RuleProblem, type RuleSet, type RuleSnapshot } from './types';
+import {
+  PAYER_RULE_FILES,
+  type LoadedReworkRule,
+  type LoadedRule,
+  type ReworkAction,
+  type ReworkActionDefinition,
+  type ReworkRuleSet,
+  type RuleDefinition,
+  type RuleProblem,
+  type RuleSet,
+  type RuleSnapshot,
+} from './types';
 
 /**
  * Loads a rules directory into an immutable RuleSnapshot, or refuses it with every problem found.
@@ -16,7 +28,9 @@ import { PAYER_RULE_FILES, type LoadedRule, type RuleDefinition, type RuleProble
  * Layout: rules/common/*.json (shared rules), rules/<payer-key>/payer.json (manifest: name,
  * lists, which common rules to include) with coverage.json, medical-necessity.json, filing.json,
  * and rules/<payer-key>/tests/ (rule tests, read by `claimflow rules test`, not loaded here).
- * rules/rework/ is reserved for denial-rework rules.
+ * rules/rework/*.json ("kind": "rework") hold the denial-rework rules: the same rule format over
+ * the rework facts (rework-facts.ts), mapping a denial to recommended and forbidden actions;
+ * rules/rework/tests/ holds their rule tests.
  */
 
 /** Answers which named codes and articles do not exist in the reference tables. */
@@ -113,6 +127,18 @@ export async function loadRuleDirectory(dir: string, options: { referenceChecker
     if (f.doc.payer !== undefined) problems.push(at(f, '/payer', 'common rules belong to no payer: remove "payer"'));
   }
 
+  // --- denial-rework rules ---
+  const reworkFiles: ParsedFile[] = [];
+  if (entries.some((e) => e.isDirectory() && e.name === 'rework')) {
+    const names = (await readdir(path.join(root, 'rework'), { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
+    for (const name of names) {
+      const f = await readRuleFile(root, `rework/${name}`, problems);
+      if (!f) continue;
+      if (f.doc.kind !== 'rework') problems.push(at(f, '/kind', 'must be "rework" in rules/rework/'));
+      else reworkFiles.push(f);
+    }
+  }
+
   // --- rules: semantic checks, duplicate ids ---
   const seenIds = new Map<string, string>();
   const references: (NamedReference & { file: ParsedFile })[] = [];
@@ -158,7 +184,60 @@ export async function loadRuleDirectory(dir: string, options: { referenceChecker
     return out;
   };
 
+  const reworkRulesOf = (f: ParsedFile): LoadedReworkRule[] => {
+    checkDates(f, '', f.doc, problems);
+    const raw = Array.isArray(f.doc.rules) ? (f.doc.rules as Record<string, unknown>[]) : [];
+    return raw.map((r, i) => {
+      const pointer = `/rules/${i}`;
+      const id = String(r.id);
+      const previous = seenIds.get(id);
+      if (previous) problems.push(at(f, `${pointer}/id`, `duplicate rule id ${id} (also in ${previous})`));
+      else seenIds.set(id, f.rel);
+      const ctx: RuleCheckContext = { level: 'CLAIM', lists: new Set(), listUse: new Map(), references: [], facts: new Set(), catalogue: REWORK_FACTS_BY_NAME };
+      const cp: CheckProblem[] = [];
+      checkConditions(r.conditions, `${pointer}/conditions`, ctx, cp);
+      checkTemplate(String(r.message), `${pointer}/message`, 'CLAIM', cp, REWORK_FACTS_BY_NAME);
+      const rawActions = (r.actions as Record<string, unknown>[] | undefined) ?? [];
+      const forbids = (r.forbids as ReworkAction[] | undefined) ?? [];
+      const actions: ReworkActionDefinition[] = rawActions.map((a, j) => {
+        const ap = `${pointer}/actions/${j}`;
+        if (a.fields !== undefined && a.action !== 'CORRECT_AND_RESUBMIT') cp.push({ pointer: `${ap}/fields`, message: `only CORRECT_AND_RESUBMIT names fields to fix; ${String(a.action)} does not` });
+        if (a.documents !== undefined && a.action !== 'APPEAL') cp.push({ pointer: `${ap}/documents`, message: `only APPEAL names documents to attach; ${String(a.action)} does not` });
+        if (typeof a.note === 'string') checkTemplate(a.note, `${ap}/note`, 'CLAIM', cp, REWORK_FACTS_BY_NAME);
+        if (rawActions.findIndex((b) => b.action === a.action) < j) cp.push({ pointer: `${ap}/action`, message: `${String(a.action)} is already recommended by this rule: merge the two` });
+        return {
+          action: a.action as ReworkAction,
+          fields: (a.fields as ReworkActionDefinition['fields'] | undefined) ?? [],
+          documents: (a.documents as ReworkActionDefinition['documents'] | undefined) ?? [],
+          note: typeof a.note === 'string' ? a.note : null,
+        };
+      });
+      forbids.forEach((action, k) => {
+        if (actions.some((a) => a.action === action)) cp.push({ pointer: `${pointer}/forbids/${k}`, message: `the rule both recommends and forbids ${action}` });
+      });
+      checkDates(f, pointer, r, problems);
+      for (const p of cp) problems.push(at(f, p.pointer, p.message));
+      references.push(...ctx.references.map((x) => ({ ...x, file: f })));
+      return {
+        id,
+        description: String(r.description),
+        message: String(r.message),
+        priority: typeof r.priority === 'number' ? r.priority : 1,
+        effectiveFrom: 'effectiveFrom' in r ? (r.effectiveFrom as string) : ((f.doc.effectiveFrom as string | undefined) ?? null),
+        effectiveTo: 'effectiveTo' in r ? (r.effectiveTo as string | null) : ((f.doc.effectiveTo as string | null | undefined) ?? null),
+        conditions: r.conditions as LoadedReworkRule['conditions'],
+        actions,
+        forbids,
+        origin: { file: f.rel, pointer, line: locate(f.source, pointer).line },
+        facts: [...ctx.facts].sort(),
+      };
+    });
+  };
+
   const commonRules = commonFiles.flatMap((f) => rulesOf(f, new Set()));
+  const reworkHash = createHash('sha256');
+  for (const f of reworkFiles) reworkHash.update(`${f.rel}\0${f.hash}\0`);
+  const rework: ReworkRuleSet = { version: reworkHash.digest('hex'), files: reworkFiles.map((f) => f.rel), rules: reworkFiles.flatMap(reworkRulesOf) };
   const commonById = new Map(commonRules.map((r) => [r.id, r]));
   const ruleSets = new Map<string, RuleSet>();
   for (const p of payers) {
@@ -214,9 +293,10 @@ export async function loadRuleDirectory(dir: string, options: { referenceChecker
   const version = createHash('sha256');
   for (const s of [...ruleSets.values()].sort((a, b) => a.key.localeCompare(b.key))) version.update(`${s.key}:${s.version}\n`);
   for (const f of commonFiles) version.update(`${f.rel}:${f.hash}\n`);
+  for (const f of reworkFiles) version.update(`${f.rel}:${f.hash}\n`);
   return {
     ok: true,
-    snapshot: { directory: root, loadedAt: (options.now ?? (() => new Date()))(), version: version.digest('hex'), ruleSets, commonRules },
+    snapshot: { directory: root, loadedAt: (options.now ?? (() => new Date()))(), version: version.digest('hex'), ruleSets, commonRules, rework },
   };
 }
 

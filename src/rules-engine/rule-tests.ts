@@ -4,6 +4,7 @@ import { parseScrubClaim } from './claim';
 import { evaluateClaim } from './evaluate';
 import { parseJsonSource } from './json-source';
 import { fixtureReference, type FixtureReference } from './reference';
+import { runReworkTests } from './rework-tests';
 import type { RuleSnapshot } from './types';
 
 /**
@@ -17,6 +18,9 @@ import type { RuleSnapshot } from './types';
  * `claim` is `claimflow scrub` input (payer defaults to the folder; submittedDate to the
  * from-date). `reference` describes the reference data (see FixtureReference): unless listed in
  * `missing`, every family is loaded and unremarkable.
+ *
+ * The rework rules' tests (rules/rework/tests/*.json, see rework-tests.ts) run last, as rule set
+ * "rework" (`--payer rework` runs only them).
  */
 
 export interface RuleTestCaseResult {
@@ -69,6 +73,7 @@ export async function runRuleTests(snapshot: RuleSnapshot, options: { only?: str
       }
     }
   }
+  if (!options.only || options.only === 'rework') results.push(...(await runReworkTests(snapshot)));
   return results;
 }
 

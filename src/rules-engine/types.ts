@@ -113,6 +113,92 @@ export interface RuleSnapshot {
   ruleSets: ReadonlyMap<string, RuleSet>;
   /** The shared rules in rules/common, by id (payers include them by id). */
   commonRules: readonly LoadedRule[];
+  /** The denial-rework rules of rules/rework (empty when the folder is absent). */
+  rework: ReworkRuleSet;
+}
+
+// --- denial rework rules (rules/rework/*.json, "kind": "rework") ---
+
+/**
+ * What a biller can do about a denial. CORRECT_AND_RESUBMIT sends a replacement claim
+ * (frequency 7); VOID sends a void (frequency 8); BILL_OTHER_COVERAGE bills the payer that
+ * covered the date of service; CLOSE ends the denial with nothing to recover (e.g. a duplicate).
+ */
+export const REWORK_ACTIONS = ['CORRECT_AND_RESUBMIT', 'APPEAL', 'WRITE_OFF', 'BILL_PATIENT', 'BILL_OTHER_COVERAGE', 'VOID', 'CLOSE'] as const;
+export type ReworkAction = (typeof REWORK_ACTIONS)[number];
+
+/**
+ * What a CORRECT_AND_RESUBMIT names as the things to fix. The first eight are corrections
+ * reworkDenial applies to the replacement claim; the rest live on the patient, coverage or
+ * provider records and are corrected there before resubmitting.
+ */
+export const CORRECTION_FIELDS = [
+  'diagnoses',
+  'diagnosisPointers',
+  'procedureCode',
+  'modifiers',
+  'units',
+  'chargeCents',
+  'placeOfService',
+  'priorAuthNumber',
+  'memberId',
+  'patientBirthDate',
+  'patientSex',
+  'billingNpi',
+  'renderingNpi',
+] as const;
+export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
+
+/** What an APPEAL names as the documents to attach. */
+export const APPEAL_DOCUMENTS = [
+  'MEDICAL_RECORDS',
+  'LETTER_OF_MEDICAL_NECESSITY',
+  'ABN',
+  'PRIOR_AUTHORIZATION',
+  'PROCEDURE_NOTES',
+  'OPERATIVE_REPORT',
+  'PROOF_OF_TIMELY_FILING',
+  'OTHER_PAYER_EOB',
+  'ELIGIBILITY_VERIFICATION',
+] as const;
+export type AppealDocument = (typeof APPEAL_DOCUMENTS)[number];
+
+/** One recommended action as written in a rework rule. */
+export interface ReworkActionDefinition {
+  action: ReworkAction;
+  /** CORRECT_AND_RESUBMIT only: what to fix. */
+  fields: CorrectionField[];
+  /** APPEAL only: what to attach. */
+  documents: AppealDocument[];
+  /** Optional text for this action ({{fact}} placeholders allowed). */
+  note: string | null;
+}
+
+/** One rework rule as validated from a file. */
+export interface LoadedReworkRule {
+  id: string;
+  description: string;
+  /** Shown to billers; {{fact}} placeholders name the denial's values. */
+  message: string;
+  /** Higher comes first in the recommendations (1–100, default 1). */
+  priority: number;
+  /** Compared with the denial date (deniedOn). */
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  conditions: ConditionJson;
+  /** Recommended, in the order the biller should try them. */
+  actions: ReworkActionDefinition[];
+  /** Actions that cannot succeed when the rule holds; they are refused by the rework mutations. */
+  forbids: ReworkAction[];
+  origin: RuleOrigin;
+  facts: string[];
+}
+
+export interface ReworkRuleSet {
+  /** sha256 over the rework files ('' hash of nothing when there are none). */
+  version: string;
+  files: string[];
+  rules: LoadedReworkRule[];
 }
 
 /** A problem found while loading rules: file, where in it, and what is wrong. */

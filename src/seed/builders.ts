@@ -21,6 +21,8 @@ import type { ServiceContext } from '../server/context';
 import { createLogger } from '../server/logger';
 import { createServices, type Services } from '../server/services';
 import { DEMO_CODES, type DemoCode } from './reference-codes';
+import { classifyAdjustment, DenialReasonClass, DenialScenario } from '../modules/denial/classify';
+import { Denial, type DenialStatus } from '../modules/denial/denial.entity';
 
 /** A context for work done by the system itself (seeding, tests) rather than a signed-in user. */
 export function systemContext(em: EntityManager, principal: Principal = { sub: 'system', role: Role.ADMIN }, rules: RuleRegistry | null = null): ServiceContext {
@@ -176,6 +178,44 @@ export class Builders {
       claim = result.claim;
     }
     return claim;
+  }
+
+  /**
+   * A denial as 835 posting leaves it: classified from its group code and CARC (classify.ts),
+   * dated today, appeal deadline = deniedOn + the payer's appealDays, for the whole claim or one
+   * line. Tests of the denial module use it until they post real 835s.
+   */
+  async denial(
+    claim: Claim,
+    opts: { groupCode?: string; carc?: string; rarcs?: string[]; lineNumber?: number | null; amountCents?: number; deniedOn?: string; appealDeadline?: string | null; predictedByRuleId?: string | null; status?: DenialStatus } = {},
+  ): Promise<Denial> {
+    const em = this.ctx.em;
+    const groupCode = opts.groupCode ?? 'CO';
+    const carc = opts.carc ?? '16';
+    // PR is patient responsibility, never a denial when posting; a test may still want one.
+    const klass = classifyAdjustment({ group: groupCode === 'PR' ? 'CO' : groupCode, carc }) ?? { scenario: DenialScenario.NOT_COVERED, reasonClass: DenialReasonClass.OTHER };
+    const line = opts.lineNumber ? ((await claim.lines.loadItems()).find((l) => l.lineNumber === opts.lineNumber) ?? null) : null;
+    if (opts.lineNumber && !line) throw new Error(`claim ${claim.id} has no line ${opts.lineNumber}`);
+    const payer = await claim.payer.load();
+    const deniedOn = opts.deniedOn ?? today();
+    const denial = em.create(Denial, {
+      claim,
+      line,
+      lineNumber: line?.lineNumber ?? null,
+      payer: payer!,
+      groupCode,
+      carc,
+      rarcs: opts.rarcs ?? [],
+      amountCents: opts.amountCents ?? line?.chargeCents ?? claim.totalChargeCents,
+      scenario: klass.scenario,
+      reasonClass: klass.reasonClass,
+      deniedOn,
+      appealDeadline: opts.appealDeadline === undefined ? addDays(deniedOn, payer!.appealDays) : opts.appealDeadline,
+      predictedByRuleId: opts.predictedByRuleId ?? null,
+      ...(opts.status ? { status: opts.status } : {}),
+    });
+    await em.flush();
+    return denial;
   }
 }
 

@@ -9,6 +9,9 @@ import { Payer } from '../modules/payer/payer.entity';
 import { Provider } from '../modules/provider/provider.entity';
 import { latestScrubs } from '../modules/claim/claim.service';
 import { ClaimFinding, type ClaimScrub } from '../modules/scrub/scrub.entity';
+import { Adjustment, ClaimPayment, ProviderAdjustment, Remittance, ServicePayment } from '../modules/remittance/remittance.entity';
+import { Denial } from '../modules/denial/denial.entity';
+import { DenialHistory } from '../modules/denial/denial-history.entity';
 
 /**
  * One SELECT … WHERE id IN (…) per batch; missing ids resolve to null. Ids that are not UUIDs
@@ -62,6 +65,33 @@ export function createLoaders(em: EntityManager) {
       return ids.map((id) => latest.get(id) ?? null);
     }),
     findingsByScrubId: childrenLoader(em, ClaimFinding, 'scrub', { severity: 'asc', line: 'asc', ruleId: 'asc' }),
+    // Denials (src/modules/denial).
+    denialById: byIdLoader(em, Denial),
+    denialHistoryByDenialId: childrenLoader(em, DenialHistory, 'denial', { at: 'asc', id: 'asc' }),
+    // 835 remittances (src/modules/remittance).
+    remittanceById: byIdLoader(em, Remittance),
+    // An import payload can list every claim payment of a large file: at most 1,000 ids per query.
+    claimPaymentById: new DataLoader<string, ClaimPayment | null>(
+      async (ids) => {
+        const rows = await em.find(ClaimPayment, { id: { $in: ids.filter((id) => UUID_PATTERN.test(id)) } });
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { maxBatchSize: 1000 },
+    ),
+    claimLineById: byIdLoader(em, ClaimLine),
+    claimPaymentsByRemittanceId: childrenLoader(em, ClaimPayment, 'remittance', { position: 'asc' }),
+    claimPaymentsByClaimId: childrenLoader(em, ClaimPayment, 'claim', { id: 'asc' }),
+    servicePaymentsByClaimPaymentId: childrenLoader(em, ServicePayment, 'claimPayment', { position: 'asc' }),
+    adjustmentsByClaimPaymentId: childrenLoader(em, Adjustment, 'claimPayment', { position: 'asc', id: 'asc' }),
+    adjustmentsByServicePaymentId: childrenLoader(em, Adjustment, 'servicePayment', { position: 'asc', id: 'asc' }),
+    providerAdjustmentsByRemittanceId: childrenLoader(em, ProviderAdjustment, 'remittance', { position: 'asc', id: 'asc' }),
+    denialsByClaimPaymentId: new DataLoader<string, Denial[]>(async (ids) => {
+      const rows = await em.find(Denial, { claimPaymentId: { $in: [...ids] } }, { orderBy: { id: 'asc' } });
+      const byPayment = new Map<string, Denial[]>(ids.map((id) => [id, []]));
+      for (const d of rows) byPayment.get(d.claimPaymentId!)?.push(d);
+      return ids.map((id) => byPayment.get(id) ?? []);
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker } from 'type-graphql';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { ClaimResolver } from '../modules/claim/claim.resolver';
+import { DenialResolver, PayerDenialStatsResolver } from '../modules/denial/denial.resolver';
 import { CodeResolver } from '../modules/code/code.resolver';
 import { CoverageResolver } from '../modules/coverage/coverage.resolver';
 import { EncounterResolver } from '../modules/encounter/encounter.resolver';
@@ -11,6 +12,8 @@ import { PatientResolver } from '../modules/patient/patient.resolver';
 import { PayerResolver } from '../modules/payer/payer.resolver';
 import { ProviderResolver } from '../modules/provider/provider.resolver';
 import { ReferenceResolver } from '../modules/reference/reference.resolver';
+import { SubmissionResolver } from '../modules/submission/submission.resolver';
+import { ClaimPaymentResolver, ClaimPaymentsFieldResolver, DenialPredictionResolver, ImportRemittancePayloadResolver, RemittanceResolver, ServicePaymentResolver } from '../modules/remittance/remittance.resolver';
 import type { RequestContext } from './context';
 
 export const RESOLVERS = [
@@ -26,6 +29,15 @@ export const RESOLVERS = [
   ClaimScrubFieldsResolver,
   ClaimScrubResolver,
   ClaimFindingResolver,
+  DenialResolver,
+  PayerDenialStatsResolver,
+  SubmissionResolver,
+  RemittanceResolver,
+  ImportRemittancePayloadResolver,
+  ClaimPaymentResolver,
+  ServicePaymentResolver,
+  ClaimPaymentsFieldResolver,
+  DenialPredictionResolver,
 ] as const;
 
 /**

@@ -30,6 +30,9 @@ const S = ClaimStatus;
  *   so it is corrected and sent again as an original (frequency 1), not as a replacement.
  * - SUBMITTED → PAID/PARTIALLY_PAID/DENIED: many payers send the 835 without a 277CA first.
  * - APPEALED → PAID/PARTIALLY_PAID/DENIED: the appeal's outcome.
+ * - PAID/PARTIALLY_PAID/DENIED → ACCEPTED: the payer reversed its adjudication (835 CLP02 22,
+ *   005010X221A1 §1.10.2 reversals and corrections); the claim is back in the payer's hands and
+ *   the corrected payment, usually in the same 835, moves it on.
  * - REPLACED, VOIDED and WRITTEN_OFF are final.
  */
 export const CLAIM_TRANSITIONS: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
@@ -38,9 +41,9 @@ export const CLAIM_TRANSITIONS: Readonly<Record<ClaimStatus, readonly ClaimStatu
   [S.SUBMITTED]: [S.ACCEPTED, S.REJECTED, S.PAID, S.PARTIALLY_PAID, S.DENIED],
   [S.ACCEPTED]: [S.PAID, S.PARTIALLY_PAID, S.DENIED],
   [S.REJECTED]: [S.DRAFT],
-  [S.PAID]: [S.REPLACED, S.VOIDED],
-  [S.PARTIALLY_PAID]: [S.REPLACED, S.VOIDED, S.APPEALED, S.WRITTEN_OFF],
-  [S.DENIED]: [S.REPLACED, S.VOIDED, S.APPEALED, S.WRITTEN_OFF],
+  [S.PAID]: [S.REPLACED, S.VOIDED, S.ACCEPTED],
+  [S.PARTIALLY_PAID]: [S.REPLACED, S.VOIDED, S.APPEALED, S.WRITTEN_OFF, S.ACCEPTED],
+  [S.DENIED]: [S.REPLACED, S.VOIDED, S.APPEALED, S.WRITTEN_OFF, S.ACCEPTED],
   [S.APPEALED]: [S.PAID, S.PARTIALLY_PAID, S.DENIED],
   [S.REPLACED]: [],
   [S.VOIDED]: [],

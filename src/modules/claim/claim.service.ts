@@ -1,6 +1,7 @@
 import { findById } from '../../common/find';
 import { randomBytes } from 'node:crypto';
-import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { EntityData, EntityManager, FilterQuery, RequiredEntityData } from '@mikro-orm/core';
+import { uuidv7 } from '../../common/ids';
 import { FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
 import { assertIdFilters, text } from '../../common/validate';
@@ -16,6 +17,11 @@ import { CLAIM_TRANSITIONS, ClaimStatus, EDITABLE_CLAIM_STATUSES } from './claim
 import type { ChangeClaimStatusInput, ClaimFilter, CreateClaimInput, UpdateClaimInput } from './claim.inputs';
 import { ScrubService, type ScrubOutcome } from '../scrub/scrub.service';
 import { ClaimScrub as ClaimScrubEntity, ScrubTrigger, type ClaimScrub } from '../scrub/scrub.entity';
+import { SubmissionService } from '../submission/export.service';
+import type { SubmissionBatch } from '../submission/submission.entity';
+
+/** A claim_history row for a bulk insert (ClaimService.applyRemittance). */
+export type ClaimHistoryRow = Omit<EntityData<ClaimHistory>, 'claim'> & { id: string; claim: string };
 
 /** A status change, and the scrub it ran when the target was READY. */
 export interface TransitionResult {
@@ -36,6 +42,8 @@ export enum SubmitRefusal {
 export interface SubmitClaimsResult {
   submitted: Claim[];
   refused: { claimId: string; reason: SubmitRefusal; message: string; claim: Claim | null; scrub: ClaimScrub | null }[];
+  /** The 837P interchange carrying the submitted claims; null when none was submitted. */
+  batch: SubmissionBatch | null;
 }
 
 const MAX_SUBMIT = 500;
@@ -241,14 +249,17 @@ export class ClaimService {
   /**
    * Submits READY claims: each must have no ERROR findings under the rule-set version in force
    * now. A claim last scrubbed under other rules (or another claim version) is scrubbed again
-   * first. The claims that pass move to SUBMITTED together, in one transaction; the others are
-   * returned with the reason (business outcomes are data, not errors).
+   * first. The claims that pass move to SUBMITTED together, in one transaction, with the 837P
+   * submission batch that carries them (its control numbers allocated in that same transaction);
+   * the others are returned with the reason (business outcomes are data, not errors).
+   * `limit` caps the claims per call (GraphQL: 500; the command line exports more).
    */
-  async submitClaims(ids: readonly string[]): Promise<SubmitClaimsResult> {
+  async submitClaims(ids: readonly string[], opts: { limit?: number } = {}): Promise<SubmitClaimsResult> {
     const issues = new IssueCollector();
     const unique = [...new Set(ids)];
+    const limit = opts.limit ?? MAX_SUBMIT;
     if (unique.length === 0) issues.add('ids', 'EMPTY', 'give at least one claim id');
-    if (unique.length > MAX_SUBMIT) issues.add('ids', 'TOO_MANY', `at most ${MAX_SUBMIT} claims per call`);
+    if (unique.length > limit) issues.add('ids', 'TOO_MANY', `at most ${limit} claims per call`);
     assertIdFilters(Object.fromEntries(unique.map((id, i) => [`ids[${i}]`, id])));
     issues.throwIfAny();
     const scrubs = new ScrubService(this.ctx);
@@ -256,7 +267,7 @@ export class ClaimService {
     return this.ctx.em.transactional(async (em) => {
       const claims = await em.find(Claim, { id: { $in: unique } }, { populate: ['payer'] });
       const byId = new Map(claims.map((c) => [c.id, c]));
-      const result: SubmitClaimsResult = { submitted: [], refused: [] };
+      const result: SubmitClaimsResult = { submitted: [], refused: [], batch: null };
       const ready: Claim[] = [];
       for (const id of unique) {
         const claim = byId.get(id);
@@ -271,6 +282,8 @@ export class ClaimService {
       });
       const rescrubbed = new Map<string, ScrubOutcome>((await new ScrubService({ ...this.ctx, em }).scrubClaims(stale, ScrubTrigger.SUBMIT, snapshot)).map((o) => [o.claim.id, o]));
       const now = new Date();
+      // History rows go in as bulk inserts: a batch may hold thousands of claims (claimflow export 837p).
+      const history: ClaimHistoryRow[] = [];
       for (const claim of ready) {
         const scrub = rescrubbed.get(claim.id)?.scrub ?? latest.get(claim.id)!;
         if (scrub.errorCount > 0) {
@@ -279,25 +292,53 @@ export class ClaimService {
         }
         claim.status = ClaimStatus.SUBMITTED;
         claim.submittedAt = now;
-        em.persist(
-          em.create(ClaimHistory, {
-            claim,
-            action: ClaimHistoryAction.STATUS_CHANGED,
-            fromStatus: ClaimStatus.READY,
-            toStatus: ClaimStatus.SUBMITTED,
-            changedFields: ['status'],
-            claimVersion: claim.version + 1,
-            actor: this.ctx.principal.sub,
-            actorRole: this.ctx.principal.role,
-            requestId: this.ctx.requestId,
-          }),
-        );
+        history.push({
+          id: uuidv7(),
+          claim: claim.id,
+          at: now,
+          action: ClaimHistoryAction.STATUS_CHANGED,
+          fromStatus: ClaimStatus.READY,
+          toStatus: ClaimStatus.SUBMITTED,
+          changedFields: ['status'],
+          claimVersion: claim.version + 1,
+          actor: this.ctx.principal.sub,
+          actorRole: this.ctx.principal.role,
+          requestId: this.ctx.requestId,
+        });
         result.submitted.push(claim);
       }
+      if (result.submitted.length > 0) result.batch = await new SubmissionService({ ...this.ctx, em }).createBatch(result.submitted.map((c) => c.id), now);
       await em.flush();
-      this.ctx.logger.info({ submitted: result.submitted.map((c) => c.id), refused: result.refused.map((r) => ({ claimId: r.claimId, reason: r.reason })) }, 'claims submitted');
+      for (let i = 0; i < history.length; i += 1000) await em.insertMany(ClaimHistory, history.slice(i, i + 1000) as unknown as RequiredEntityData<ClaimHistory>[]);
+      this.ctx.logger.info({ submitted: result.submitted.map((c) => c.id), refused: result.refused.map((r) => ({ claimId: r.claimId, reason: r.reason })), batchId: result.batch?.id ?? null }, 'claims submitted');
       return result;
     });
+  }
+
+  /**
+   * A change an 835 posting makes (remittance module), inside the caller's unit of work — no
+   * flush: a remittance file posts in one transaction. Moves the claim to `to` when
+   * CLAIM_TRANSITIONS allows it and records the history with `changedFields` (e.g.
+   * payerClaimNumber from CLP07). Returns false, changing no status, when the lifecycle does not
+   * allow the move: the posting records and reports that instead of failing the file.
+   * With `history`, the history rows are collected there for a bulk insert (a 10,000-claim file)
+   * instead of going through the unit of work; the caller then writes the claims itself.
+   */
+  applyRemittance(claim: Pick<Claim, 'id' | 'status' | 'version'>, to: ClaimStatus | null, changedFields: string[] = [], history?: ClaimHistoryRow[]): boolean {
+    const from = claim.status;
+    const allowed = to !== null && to !== from && CLAIM_TRANSITIONS[from].includes(to);
+    const add = (action: ClaimHistoryAction, data: Partial<ClaimHistory> & { claimVersion: number }): void => {
+      // Without `history` the claim is a managed entity of this unit of work.
+      if (!history) this.record(claim as Claim, action, data);
+      else history.push({ id: uuidv7(), claim: claim.id, at: new Date(), actor: this.ctx.principal.sub, actorRole: this.ctx.principal.role, requestId: this.ctx.requestId, action, fromStatus: null, toStatus: null, changedFields: [], ...data } as ClaimHistoryRow);
+    };
+    if (allowed) {
+      claim.status = to;
+      add(ClaimHistoryAction.STATUS_CHANGED, { fromStatus: from, toStatus: to, changedFields: ['status', ...changedFields], claimVersion: claim.version + 1 });
+    } else if (changedFields.length > 0) {
+      add(ClaimHistoryAction.UPDATED, { changedFields, claimVersion: claim.version + 1 });
+    }
+    return allowed;
   }
 
   private record(claim: Claim, action: ClaimHistoryAction, data: Partial<ClaimHistory> & { claimVersion: number }): void {

@@ -5,7 +5,10 @@
  *
  * Not denials: contractual reductions to the fee schedule (CO-45 and its kin: 45, 59, 94, 104,
  * 131, 237, 253 sequestration), patient responsibility (group PR: deductible 1, coinsurance 2,
- * copay 3, …), and payer-initiated reductions that are not about the claim (PI-45). Everything
+ * copay 3, …), payer-initiated reductions that are not about the claim (PI-45), CARC A2
+ * ("contractual adjustment") and CARC 23 ("the impact of prior payer(s) adjudication including
+ * payments and/or adjustments": the coordination-of-benefits share a secondary payer leaves to
+ * the primary's decision; nothing on this claim can be corrected or appealed for it). Everything
  * else that leaves a line or claim unpaid is a denial.
  */
 
@@ -35,7 +38,9 @@ export enum DenialReasonClass {
 export type GroupCode = 'CO' | 'PR' | 'OA' | 'PI' | 'CR';
 
 /** Contractual reductions: the allowed amount, not a denial (CARC text: "charge exceeds fee schedule…"). */
-const CONTRACTUAL = new Set(['45', '59', '94', '104', '131', '237', '253', '42', '43', '44', '105']);
+const CONTRACTUAL = new Set(['45', '59', '94', '104', '131', '237', '253', '42', '43', '44', '105', 'A2']);
+/** Coordination of benefits: the prior payer's adjudication, not this payer's denial (CARC 23). */
+const PRIOR_PAYER = new Set(['23']);
 
 interface Class {
   scenario: DenialScenario;
@@ -109,6 +114,6 @@ export function classifyAdjustment(a: AdjustmentToClassify): Class | null {
   const group = a.group.toUpperCase();
   const carc = a.carc.toUpperCase();
   if (group === 'PR') return null;
-  if (CONTRACTUAL.has(carc)) return null;
+  if (CONTRACTUAL.has(carc) || PRIOR_PAYER.has(carc)) return null;
   return BY_CARC[carc] ?? { scenario: S.NOT_COVERED, reasonClass: R.OTHER };
 }

@@ -19,6 +19,26 @@ export enum DenialStatus {
 }
 registerEnumType(DenialStatus, { name: 'DenialStatus', description: 'OPEN → IN_REWORK → RESUBMITTED or APPEALED → CLOSED or WRITTEN_OFF.' });
 
+/** Why an amount was given up: for reporting (which write-offs a better rule set would have prevented). */
+export enum WriteOffReason {
+  /** Filed too late (CARC 29), or a resubmission would be. */
+  TIMELY_FILING = 'TIMELY_FILING',
+  /** The payer affords no appeal (N211, MA130) and nothing can be corrected. */
+  NOT_APPEALABLE = 'NOT_APPEALABLE',
+  /** Every appeal level was lost. */
+  APPEALS_EXHAUSTED = 'APPEALS_EXHAUSTED',
+  /** Correctly bundled into another service (NCCI). */
+  BUNDLED = 'BUNDLED',
+  /** No authorization, and the payer refused a retroactive one. */
+  NO_AUTHORIZATION = 'NO_AUTHORIZATION',
+  /** Not medically necessary with no ABN on file: the provider is liable. */
+  PROVIDER_LIABILITY = 'PROVIDER_LIABILITY',
+  /** Not worth the cost of working it. */
+  SMALL_BALANCE = 'SMALL_BALANCE',
+  OTHER = 'OTHER',
+}
+registerEnumType(WriteOffReason, { name: 'WriteOffReason', description: 'Why a denial was written off (reporting category; details go in the note).' });
+
 /**
  * A claim or a line left unpaid by a remittance for a reason the provider can act on (see
  * classify.ts): the unit of a biller's work queue.
@@ -28,6 +48,10 @@ registerEnumType(DenialStatus, { name: 'DenialStatus', description: 'OPEN → IN
 @Index({ properties: ['status', 'createdAt'] })
 @Index({ properties: ['claim'] })
 @Index({ properties: ['payer', 'deniedOn'] })
+// Keyset pagination of the work queue (denial.service.ts): one index per sort key, id as tie-breaker.
+@Index({ properties: ['amountCents', 'id'] })
+@Index({ properties: ['deniedOn', 'id'] })
+@Index({ properties: ['appealDeadline', 'id'] })
 export class Denial extends BaseEntity {
   @ManyToOne(() => Claim, { ref: true })
   claim!: Ref<Claim>;
@@ -94,4 +118,8 @@ export class Denial extends BaseEntity {
   @Field(() => String, { nullable: true, description: 'Appeal or write-off note (no PHI: the UI says so).' })
   @Property({ type: 'text', nullable: true })
   note?: string | null;
+
+  @Field(() => WriteOffReason, { nullable: true, description: 'Set by writeOffDenial.' })
+  @Enum({ items: () => WriteOffReason, nullable: true })
+  writeOffReason?: WriteOffReason | null;
 }

@@ -5,6 +5,7 @@ import type { Explanation } from '../../rules-engine';
 import type { RequestContext } from '../../server/context';
 import { Claim } from '../claim/claim.entity';
 import { SubmitRefusal } from '../claim/claim.service';
+import { SubmissionBatch } from '../submission/submission.entity';
 import { DryRunClaimInput } from './scrub.inputs';
 import { ClaimFinding, ClaimScrub } from './scrub.entity';
 import {
@@ -39,6 +40,7 @@ class RefusedSubmission {
 class SubmitClaimsPayload {
   @Field(() => [Claim], { description: 'Claims now SUBMITTED.' }) submitted!: Claim[];
   @Field(() => [RefusedSubmission]) refused!: RefusedSubmission[];
+  @Field(() => SubmissionBatch, { nullable: true, description: 'The 837P interchange carrying the submitted claims (control numbers and X12 text); null when none was submitted.' }) batch!: SubmissionBatch | null;
 }
 
 @Resolver()
@@ -62,10 +64,10 @@ export class ScrubResolver {
   }
 
   @Authorized(...Roles.BILLING)
-  @Mutation(() => SubmitClaimsPayload, { description: 'Submit READY claims. Each must have no ERROR findings under the rules in force (claims scrubbed under older rules are scrubbed again first); the rest are refused with the reason.' })
+  @Mutation(() => SubmitClaimsPayload, { description: 'Submit READY claims. Each must have no ERROR findings under the rules in force (claims scrubbed under older rules are scrubbed again first); the rest are refused with the reason. The submitted claims go out in one 837P batch (batch.x12).' })
   async submitClaims(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: RequestContext): Promise<SubmitClaimsPayload> {
     const result = await ctx.services.claims.submitClaims(ids);
-    return Object.assign(new SubmitClaimsPayload(), { submitted: result.submitted, refused: result.refused.map((r) => Object.assign(new RefusedSubmission(), r)) });
+    return Object.assign(new SubmitClaimsPayload(), { submitted: result.submitted, refused: result.refused.map((r) => Object.assign(new RefusedSubmission(), r)), batch: result.batch });
   }
 
   @Authorized(...Roles.ANY)
