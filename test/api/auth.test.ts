@@ -48,6 +48,21 @@ import {
   ReloadRuleSetsDocument,
   RuleSetsDocument,
   RulesStatusDocument,
+  ImportClaimsDocument,
+  ImportClaimsFileDocument,
+  SubmissionBatchDocument,
+  ImportRemittanceDocument,
+  ImportRemittanceFileDocument,
+  RemittancesDocument,
+  RemittanceDocument,
+  ChangeDenialStatusDocument,
+  ReworkDenialDocument,
+  AppealDenialDocument,
+  WriteOffDenialDocument,
+  VoidClaimDocument,
+  DenialByIdDocument,
+  DenialQueueDocument,
+  DenialStatsDocument,
 } from '../generated/graphql';
 import { rawGql, rawGqlUpload, type RawResult } from '../support/raw-gql';
 import { startTestServer, type TestServer } from '../support/server';
@@ -295,9 +310,29 @@ const MUTATIONS: Record<string, MutationCase> = {
   // An unknown id is refused as data (NOT_FOUND in the payload), so the call itself succeeds.
   submitClaims: { allowed: BILLING, doc: SubmitClaimsDocument, variables: () => ({ ids: [MISSING_ID] }), reached: 'OK' },
   reloadRuleSets: { allowed: RULES, doc: ReloadRuleSetsDocument, variables: () => ({}), reached: 'OK' },
+  // An X12 text that is not an interchange is refused as data (status REFUSED), nothing imported.
+  importClaims: { allowed: BILLING, doc: ImportClaimsDocument, variables: () => ({ x12: 'ISA' }), reached: 'OK' },
+  importRemittance: { allowed: BILLING, doc: ImportRemittanceDocument, variables: () => ({ x12: 'ISA' }), reached: 'OK' },
+  importRemittanceFile: {
+    allowed: BILLING,
+    doc: ImportRemittanceFileDocument,
+    variables: () => ({ input: { file: null } }),
+    send: (role) =>
+      rawGqlUpload(t, ImportRemittanceFileDocument, { input: { file: null } }, { path: 'input.file', name: 'matrix.835', content: 'ISA' }, { token: role ? t.token(role) : null }),
+    reached: 'OK',
+  },
+  changeDenialStatus: { allowed: BILLING, doc: ChangeDenialStatusDocument, variables: () => ({ input: { id: MISSING_ID, version: 1, status: 'IN_REWORK' } }), reached: 'NOT_FOUND' },
+  reworkDenial: { allowed: BILLING, doc: ReworkDenialDocument, variables: () => ({ input: { id: MISSING_ID, version: 1, corrections: { priorAuthNumber: 'PA-1' } } }), reached: 'NOT_FOUND' },
+  appealDenial: { allowed: BILLING, doc: AppealDenialDocument, variables: () => ({ input: { id: MISSING_ID, version: 1, note: 'Records attached.' } }), reached: 'NOT_FOUND' },
+  writeOffDenial: { allowed: BILLING, doc: WriteOffDenialDocument, variables: () => ({ input: { id: MISSING_ID, version: 1, reason: 'SMALL_BALANCE' } }), reached: 'NOT_FOUND' },
+  voidClaim: { allowed: BILLING, doc: VoidClaimDocument, variables: () => ({ input: { id: MISSING_ID, version: 1 } }), reached: 'NOT_FOUND' },
 };
 
-const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<string, unknown> }> = {
+/** Same document as importClaims, sent as a file upload: the matrix must hold for both shapes. */
+const IMPORT_CLAIMS_FILE = () => rawGqlUpload(t, ImportClaimsFileDocument, { file: null }, { path: 'file', name: 'matrix.837', content: 'ISA' }, { token: t.token(Role.BILLER) });
+
+/** `allowed` absent: every role may read it. Otherwise the others get FORBIDDEN. */
+const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<string, unknown>; allowed?: readonly Role[] }> = {
   patient: { doc: PatientByIdDocument, variables: () => ({ id: fx.patient.id }) },
   patients: { doc: PatientsDocument, variables: () => ({ first: 5 }) },
   payer: { doc: PayerByIdDocument, variables: () => ({ id: fx.payer.id }) },
@@ -315,6 +350,14 @@ const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<strin
   referenceReleases: { doc: ReferenceReleasesDocument, variables: () => ({}) },
   ruleSets: { doc: RuleSetsDocument, variables: () => ({}) },
   rulesStatus: { doc: RulesStatusDocument, variables: () => ({}) },
+  remittances: { doc: RemittancesDocument, variables: () => ({ first: 5 }) },
+  remittance: { doc: RemittanceDocument, variables: () => ({ id: MISSING_ID }) },
+  // The batch's X12 carries PHI (names, member ids, birth dates): the people who send it only.
+  submissionBatch: { doc: SubmissionBatchDocument, variables: () => ({ id: MISSING_ID }), allowed: BILLING },
+  // Denials are the billers' work queue; compliance reads them to find missing rules.
+  denial: { doc: DenialByIdDocument, variables: () => ({ id: MISSING_ID }), allowed: [BILLER, COMPLIANCE, ADMIN] },
+  denials: { doc: DenialQueueDocument, variables: () => ({ first: 5 }), allowed: [BILLER, COMPLIANCE, ADMIN] },
+  denialStats: { doc: DenialStatsDocument, variables: () => ({ from: addDays(today(), -30), to: today() }), allowed: [BILLER, COMPLIANCE, ADMIN] },
 };
 
 describe('role matrix', () => {
@@ -369,13 +412,33 @@ describe('role matrix', () => {
     });
   });
 
+  it('importClaims as a file upload reaches the resolver too', async () => {
+    const res = await IMPORT_CLAIMS_FILE();
+    expect(res.body.errors).toBeUndefined();
+    expect((res.body.data as { importClaims: { status: string } }).importClaims.status).toBe('REFUSED');
+  });
+
   describe.each(Object.entries(QUERIES))('query %s', (name, q) => {
-    it.each(ALL_ROLES.map((r) => [r]))('%s may read it', async (role) => {
+    const allowed = q.allowed ?? ALL_ROLES;
+    it.each(allowed.map((r) => [r]))('%s may read it', async (role) => {
       const res = await rawGql(t, q.doc, q.variables(), { token: t.token(role) });
       expect(res.status).toBe(200);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data).toHaveProperty(name);
     });
+
+    const forbidden = ALL_ROLES.filter((r) => !allowed.includes(r));
+    if (forbidden.length > 0) {
+      it.each(forbidden.map((r) => [r]))('%s is FORBIDDEN', async (role) => {
+        const res = await rawGql(t, q.doc, q.variables(), { token: t.token(role) });
+        expect(res.status).toBe(200);
+        expect(res.body.errors).toHaveLength(1);
+        expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: [...allowed] });
+        expect(res.body.errors![0]!.path).toEqual([name]);
+        // A nullable root field comes back as null beside the error; a non-null one nulls `data`.
+        expect((res.body.data as Record<string, unknown> | null | undefined)?.[name] ?? null).toBeNull();
+      });
+    }
 
     it('without a token is UNAUTHENTICATED', async () => {
       expectUnauthenticated(await rawGql(t, q.doc, q.variables(), { token: null }));
