@@ -3,6 +3,21 @@ import { randomBytes } from 'node:crypto';
 let lastMs = 0;
 let seq = 0;
 
+// One randomBytes call per 256 ids instead of one per id: posting a 10,000-claim 835 makes
+// ~100,000 ids, and each crypto call has a fixed cost far above copying 16 bytes.
+const POOL_IDS = 256;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function random16(): Buffer {
+  if (poolOffset >= pool.length) {
+    pool = randomBytes(16 * POOL_IDS);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
+  return out;
+}
+
 /**
  * UUIDv7 (RFC 9562 §5.7): 48-bit Unix ms timestamp, then random bits, so ids sort by creation
  * time. That gives keyset pagination a stable, index-friendly order without exposing a counter.
@@ -20,7 +35,7 @@ export function uuidv7(now: number = Date.now()): string {
     lastMs = now;
     seq = 0;
   }
-  const bytes = randomBytes(16);
+  const bytes = random16();
   bytes[0] = (now / 2 ** 40) & 0xff;
   bytes[1] = (now / 2 ** 32) & 0xff;
   bytes[2] = (now >>> 24) & 0xff;
