@@ -18,6 +18,8 @@ import { EditSetting } from '../../src/modules/reference/reference.entities';
 import { systemContext } from '../../src/seed/builders';
 import { claimCodes, writeMueFile, writePtpFile } from './generate';
 import { benchRules, printRulesTable, type RulesBenchResult } from './rules-bench';
+import { bench835, print835, type Bench835Result } from './x12-835-bench';
+import { bench837Export, printBench837, type Bench837Result } from './x12-837-bench';
 
 /**
  * Reference-data benchmarks (issue 3), on a temp SQLite file and a scratch PostgreSQL database:
@@ -27,11 +29,14 @@ import { benchRules, printRulesTable, type RulesBenchResult } from './rules-benc
  *   d. PTP + MUE lookups for a 10-line claim, warm, mean per claim              target < 1 ms
  *   r. rules engine (rules-bench.ts): rule load, gather, evaluateClaim with the Medicare rule set
  *      vs the same checks in plain TypeScript, end to end — figures and ratios, no target
+ *   e. 837P export of N READY claims (x12-837-bench.ts), and submitClaims end to end  target < 10 s on PostgreSQL
+ *   p. posting a generated N-claim 835 (x12-835-bench.ts), one transaction          target < 10 s on PostgreSQL
  * Prints a table and which targets were missed; exits 0 either way (1 only when the benchmark
  * itself fails).
  *
  * Options: --db sqlite|postgresql|all (default all), --rows N (PTP rows, default 1000000),
- * --only a,b,c,d,r (or BENCH_ONLY=rules / BENCH_ONLY=a,d), --claims N (rules bench, default 2000).
+ * --only a,b,c,d,r,e,p (or BENCH_ONLY=rules / BENCH_ONLY=x12 / BENCH_ONLY=a,d), --claims N (rules
+ * bench, default 2000), --x12-claims N (837P export and 835 posting, default 10000).
  * PostgreSQL: CLAIMFLOW_BENCH_PG_URL or CLAIMFLOW_TEST_PG_URL (default
  * postgres://postgres@127.0.0.1:5432/test); a scratch database beside it is dropped afterwards.
  */
@@ -47,11 +52,15 @@ interface Args {
   rows: number;
   only: Set<string>;
   claims: number;
+  x12Claims: number;
 }
 
+const ONLY_ALIASES: Record<string, string[]> = { rules: ['r'], x12: ['e', 'p'] };
+const onlySet = (list: string) => new Set(list.split(',').flatMap((s) => ONLY_ALIASES[s.trim()] ?? [s.trim()]));
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dbs: ['sqlite', 'postgresql'], rows: 1_000_000, only: new Set(['a', 'b', 'c', 'd', 'r']), claims: 2000 };
-  if (process.env.BENCH_ONLY) args.only = new Set(process.env.BENCH_ONLY.split(',').map((s) => (s.trim() === 'rules' ? 'r' : s.trim())));
+  const args: Args = { dbs: ['sqlite', 'postgresql'], rows: 1_000_000, only: new Set(['a', 'b', 'c', 'd', 'r', 'e', 'p']), claims: 2000, x12Claims: 10_000 };
+  if (process.env.BENCH_ONLY) args.only = onlySet(process.env.BENCH_ONLY);
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--db' && v) {
@@ -61,10 +70,13 @@ function parseArgs(argv: string[]): Args {
       args.rows = Number(v);
       i++;
     } else if (argv[i] === '--only' && v) {
-      args.only = new Set(v.split(',').map((s) => (s === 'rules' ? 'r' : s)));
+      args.only = onlySet(v);
       i++;
     } else if (argv[i] === '--claims' && v) {
       args.claims = Number(v);
+      i++;
+    } else if (argv[i] === '--x12-claims' && v) {
+      args.x12Claims = Number(v);
       i++;
     }
   }
@@ -341,6 +353,25 @@ async function main(): Promise<void> {
     console.log(missed.length ? `\nTARGETS MISSED (${missed.length}):\n${missed.map((m) => `  - ${m}`).join('\n')}` : '\nall targets met');
   }
   printRulesTable(rulesResults);
+
+  // X12 (issue 5): each opens its own scratch database.
+  const exports837: Bench837Result[] = [];
+  const posts835: Bench835Result[] = [];
+  for (const dialect of args.dbs) {
+    if (args.only.has('e')) {
+      console.log(`\n[${dialect}] e. 837P export of ${args.x12Claims} claims …`);
+      exports837.push(await bench837Export(dialect, args.x12Claims));
+    }
+    if (args.only.has('p')) {
+      console.log(`[${dialect}] p. 835 posting of ${args.x12Claims} claims …`);
+      posts835.push(await bench835(dialect, args.x12Claims));
+    }
+  }
+  if (exports837.length) {
+    console.log('');
+    printBench837(exports837);
+  }
+  if (posts835.length) print835(posts835);
 }
 
 main().then(
