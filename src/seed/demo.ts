@@ -7,6 +7,9 @@ import { ClaimStatus } from '../modules/claim/claim-status';
 import { CoverageOrder, SubscriberRelationship } from '../modules/coverage/coverage.entity';
 import { Payer, ClaimFilingIndicator } from '../modules/payer/payer.entity';
 import { ProviderEntityType } from '../modules/provider/provider.entity';
+import { classifyAdjustment } from '../modules/denial/classify';
+import { DenialStatus } from '../modules/denial/denial.entity';
+import { predictRule } from '../modules/denial/predict';
 import { Builders, loadCodes, npiFrom, systemContext } from './builders';
 
 export interface SeedSummary {
@@ -149,9 +152,36 @@ async function seed(em: EntityManager, rules: RuleRegistry | null): Promise<Seed
       { procedureCode: '73562', modifiers: ['LT'], units: 1, chargeCents: 9_500, diagnosisPointers: [1] },
     ] },
   ];
+  const claims = [];
   for (const [i, claim] of plan.entries()) {
-    await b.claim({ ...claim, renderingProvider: i % 2 === 0 ? drOne : drTwo });
+    claims.push(await b.claim({ ...claim, renderingProvider: i % 2 === 0 ? drOne : drTwo }));
   }
+
+  // The billers' work queue: the denials an 835 would have left on the denied, partly paid and
+  // appealed claims above, each with the payer rule that should have caught it (if any).
+  const [, , , , , rileyDenied, caseyPartly, , jordanAppealed] = claims as [typeof claims[0], ...typeof claims];
+  // An 835 gives each adjudicated claim the payer's claim control number (CLP07), which a
+  // replacement or void must quote (REF*F8).
+  for (const [i, claim] of claims.entries()) {
+    if ([ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED, ClaimStatus.APPEALED].includes(claim.status)) claim.payerClaimNumber = `DEMOICN${String(i + 1).padStart(6, '0')}`;
+  }
+  await em.flush();
+  const snapshot = rules?.current() ?? null;
+  const denial = async (claim: typeof rileyDenied, opts: Parameters<Builders['denial']>[1] & { carc: string }) => {
+    const payer = await claim.payer.load();
+    const ruleSet = payer?.ruleSetKey ? (snapshot?.ruleSets.get(payer.ruleSetKey) ?? null) : null;
+    const klass = classifyAdjustment({ group: 'CO', carc: opts.carc });
+    const predicted = klass ? predictRule(ruleSet, { carc: opts.carc, reasonClass: klass.reasonClass, lineLevel: Boolean(opts.lineNumber) }, { serviceDateFrom: claim.serviceDateFrom }) : null;
+    return b.denial(claim, { ...opts, predictedByRuleId: predicted?.id ?? null });
+  };
+  // 97110 without the prior authorization the commercial plan requires (CO-197).
+  await denial(rileyDenied!, { carc: '197', lineNumber: 2, deniedOn: day(25) });
+  // The E/M line: the diagnosis does not support it (CO-16 with M76, missing/incomplete diagnosis).
+  await denial(rileyDenied!, { carc: '16', rarcs: ['M76'], lineNumber: 1, deniedOn: day(25) });
+  // 81002 bundled into the visit (CO-97).
+  await denial(caseyPartly!, { carc: '97', rarcs: ['M15'], lineNumber: 2, deniedOn: day(20) });
+  // Medical necessity, already appealed.
+  await denial(jordanAppealed!, { carc: '50', rarcs: ['N115'], lineNumber: 1, deniedOn: day(50), status: DenialStatus.APPEALED });
   // One encounter still being coded, for the coders' queue.
   await b.encounter({
     patient: casey,

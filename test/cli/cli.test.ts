@@ -84,10 +84,25 @@ describe('the server (npm start)', () => {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: '{ payers { totalCount } claims(first: 100) { totalCount edges { node { status } } } }' }),
+        body: JSON.stringify({
+          query:
+            '{ payers { totalCount } claims(first: 100) { totalCount edges { node { status } } } denials(first: 10, orderBy: AMOUNT) { edges { node { carc status predictedByRuleId recommendations { action } } } } }',
+        }),
       });
-      const body = (await res.json()) as { data: { payers: { totalCount: number }; claims: { totalCount: number; edges: { node: { status: string } }[] } } };
+      const body = (await res.json()) as {
+        data: {
+          payers: { totalCount: number };
+          claims: { totalCount: number; edges: { node: { status: string } }[] };
+          denials: { edges: { node: { carc: string; status: string; predictedByRuleId: string | null; recommendations: { action: string }[] } }[] };
+        };
+      };
       expect(body.data.payers.totalCount).toBe(2);
+      // The billers' queue is not empty: denials with the rule that should have caught them and advice.
+      const denials = body.data.denials.edges.map((e) => e.node);
+      // Largest first: 99214 $185 (CO-16), 97110 $135 (CO-197), 73562 $95 (CO-50), 81002 $18 (CO-97).
+      expect(denials.map((d) => d.carc)).toEqual(['16', '197', '50', '97']);
+      expect(denials.find((d) => d.carc === '197')!.predictedByRuleId).toBe('DCH-AUTH-001');
+      expect(denials.filter((d) => d.recommendations.length === 0)).toEqual([]);
       const statuses = new Set(body.data.claims.edges.map((e) => e.node.status));
       expect(statuses.size).toBeGreaterThanOrEqual(5);
       // The log carries ids and counts, never demo patients' names.
