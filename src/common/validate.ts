@@ -86,7 +86,10 @@ export const POSTAL_CODE_PATTERN = /^[0-9]{5}([0-9]{4})?$/;
  * escape character, so wildcards are dropped rather than escaped.
  */
 export function likeSafe(value: string): string {
-  return value.trim().replace(/[\\%_]/g, '');
+  // Control characters too: no stored text has them (text() refuses them), and a NUL inside a
+  // bound parameter is a driver error on both databases (found by test/fuzz/graphql.test.ts).
+  // eslint-disable-next-line no-control-regex
+  return value.trim().replace(/[\\%_\u0000-\u001f]/g, '');
 }
 
 /**
@@ -95,6 +98,19 @@ export function likeSafe(value: string): string {
  */
 export function ilike(em: EntityManager, pattern: string): { $ilike: string } | { $like: string } {
   return em.getPlatform() instanceof BaseSqlitePlatform ? { $like: pattern } : { $ilike: pattern };
+}
+
+/**
+ * Text arguments of list filters that are compared as they are (no LIKE): no stored value holds a
+ * control character, and a NUL would reach the driver as an error (INTERNAL_SERVER_ERROR).
+ */
+export function assertTextFilters(values: Record<string, string | null | undefined>): void {
+  const issues = new IssueCollector();
+  for (const [path, value] of Object.entries(values)) {
+    // eslint-disable-next-line no-control-regex -- a NUL in a bound parameter is a driver error on both databases
+    if (value != null && /[\u0000-\u001f]/.test(value)) issues.add(path, 'INVALID_CHARACTERS', 'contains control characters');
+  }
+  issues.throwIfAny();
 }
 
 /**

@@ -19,9 +19,44 @@ export interface JsonSyntaxProblem {
   message: string;
 }
 
+/**
+ * Deepest nesting accepted. The shipped rule files nest 8 levels (the schema 11); the parser,
+ * the checks and json-rules-engine all recurse, so a file nested thousands deep (a bad generator,
+ * a paste gone wrong) overflowed the stack and threw instead of being refused with a position.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Longest string accepted (the shipped files' longest is under 500 characters). An unknown fact or
+ * operator name is compared with every known one for a "did you mean" (edit distance, length ×
+ * length): a 1 MB name kept the loader busy for a minute, during which no reload could run.
+ */
+export const MAX_JSON_STRING = 4000;
+
+/** Offset of the first `{` or `[` deeper than `limit` (outside strings), or -1. */
+function tooDeepAt(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
 export function parseJsonSource(text: string): { source: JsonSource | null; problems: JsonSyntaxProblem[] } {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    return { source: null, problems: [{ pointer: '', ...position({ lineStarts }, deep), message: `nested more than ${MAX_JSON_DEPTH} levels deep; split the conditions (shared conditions, more rules)` }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const source: JsonSource = { text, root, value: undefined, lineStarts };
@@ -36,6 +71,9 @@ export function parseJsonSource(text: string): { source: JsonSource | null; prob
         if (key === '__proto__') problems.push({ pointer: `${pointer}/${escapePointer(key)}`, ...position(source, prop.offset), message: 'the key "__proto__" is not allowed' });
         seen.add(key);
       }
+    });
+    walkStrings(root, '', (node, pointer) => {
+      if (String(node.value).length > MAX_JSON_STRING) problems.push({ pointer, ...position(source, node.offset), message: `a string longer than ${MAX_JSON_STRING} characters` });
     });
   }
   if (problems.length > 0 || !root) return { source: null, problems: problems.length ? problems : [{ pointer: '', line: 1, column: 1, message: 'JSON syntax: the file is empty' }] };
@@ -63,6 +101,20 @@ function describe(code: string): string {
     InvalidCharacter: 'invalid character in string',
   };
   return words[code] ?? code;
+}
+
+/** Every string node, keys included (a key's pointer is the property's). */
+function walkStrings(node: Node, pointer: string, visit: (node: Node, pointer: string) => void): void {
+  if (node.type === 'string') visit(node, pointer);
+  else if (node.type === 'object') {
+    for (const prop of node.children ?? []) {
+      const keyNode = prop.children?.[0];
+      const child = prop.children?.[1];
+      const at = `${pointer}/${escapePointer(String(keyNode?.value))}`;
+      if (keyNode) visit(keyNode, pointer);
+      if (child) walkStrings(child, at, visit);
+    }
+  } else if (node.type === 'array') (node.children ?? []).forEach((c, i) => walkStrings(c, `${pointer}/${i}`, visit));
 }
 
 function walkObjects(node: Node, pointer: string, visit: (node: Node, pointer: string) => void): void {

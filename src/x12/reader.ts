@@ -73,6 +73,14 @@ export interface Interchange {
   warnings: EnvelopeWarning[];
 }
 
+/**
+ * An envelope value (control number, count, transaction type) echoed in a message only when it
+ * looks like one: a damaged file can put anything there, including 100 kB or patient data.
+ */
+export function shown(v: string): string {
+  return /^[A-Za-z0-9]{1,12}$/.test(v) ? v : '(not a valid value)';
+}
+
 /** The value of element n (1-based) of a segment, trimmed; '' when absent. */
 export function el(seg: Segment, n: number): string {
   return (seg.elements[n - 1] ?? '').trim();
@@ -191,14 +199,14 @@ function readChunk({ separators, segments }: Chunk): Interchange[] {
       i++;
       while (i < segments.length && segments[i]!.id !== 'SE') {
         const id = segments[i]!.id;
-        if (id === 'ST' || id === 'GE' || id === 'IEA' || id === 'GS' || id === 'ISA') throw new X12Error(segments[i]!.position, id, `transaction ${el(st, 2)} has no SE before this segment`);
+        if (id === 'ST' || id === 'GE' || id === 'IEA' || id === 'GS' || id === 'ISA') throw new X12Error(segments[i]!.position, id, `transaction ${shown(el(st, 2))} has no SE before this segment`);
         i++;
       }
-      if (i >= segments.length) throw new X12Error(st.position, 'ST', `transaction ${el(st, 2)} is not closed by SE`);
+      if (i >= segments.length) throw new X12Error(st.position, 'ST', `transaction ${shown(el(st, 2))} is not closed by SE`);
       const se = segments[i]!;
       const count = i - start + 1;
-      expect(el(se, 1) === String(count), se, `SE01 says ${el(se, 1) || 'nothing'} segments, the transaction has ${count}`);
-      expect(el(se, 2) === el(st, 2), se, `SE02 ${el(se, 2)} does not match ST02 ${el(st, 2)}`);
+      expect(el(se, 1) === String(count), se, `SE01 says ${el(se, 1) ? shown(el(se, 1)) : 'nothing'} segments, the transaction has ${count}`);
+      expect(el(se, 2) === el(st, 2), se, `SE02 ${shown(el(se, 2))} does not match ST02 ${shown(el(st, 2))}`);
       transactions.push({ type: el(st, 1), controlNumber: el(st, 2), version: el(st, 3) || groupVersion, segments: segments.slice(start, i + 1) });
       i++;
     }
@@ -226,16 +234,16 @@ function readChunk({ separators, segments }: Chunk): Interchange[] {
       i++;
       const transactions = readGroupBody(el(gs, 8));
       const ge = segments[i];
-      if (!ge || ge.id !== 'GE') throw new X12Error(ge?.position ?? gs.position, ge?.id ?? 'GS', `group ${el(gs, 6)} is not closed by GE`);
-      expect(el(ge, 1) === String(transactions.length), ge, `GE01 says ${el(ge, 1)} transactions, the group has ${transactions.length}`);
-      expect(el(ge, 2) === el(gs, 6), ge, `GE02 ${el(ge, 2)} does not match GS06 ${el(gs, 6)}`);
+      if (!ge || ge.id !== 'GE') throw new X12Error(ge?.position ?? gs.position, ge?.id ?? 'GS', `group ${shown(el(gs, 6))} is not closed by GE`);
+      expect(el(ge, 1) === String(transactions.length), ge, `GE01 says ${shown(el(ge, 1))} transactions, the group has ${transactions.length}`);
+      expect(el(ge, 2) === el(gs, 6), ge, `GE02 ${shown(el(ge, 2))} does not match GS06 ${shown(el(gs, 6))}`);
       groups.push({ functionalId: el(gs, 1), sender: el(gs, 2), receiver: el(gs, 3), controlNumber: el(gs, 6), version: el(gs, 8), transactions });
       i++;
     }
     const iea = segments[i];
-    if (!iea || iea.id !== 'IEA') throw new X12Error(iea?.position ?? isa.position, iea?.id ?? 'ISA', `interchange ${el(isa, 13)} is not closed by IEA`);
-    expect(el(iea, 1) === String(groups.length), iea, `IEA01 says ${el(iea, 1)} groups, the interchange has ${groups.length}`);
-    expect(el(iea, 2) === el(isa, 13), iea, `IEA02 ${el(iea, 2)} does not match ISA13 ${el(isa, 13)}`);
+    if (!iea || iea.id !== 'IEA') throw new X12Error(iea?.position ?? isa.position, iea?.id ?? 'ISA', `interchange ${shown(el(isa, 13))} is not closed by IEA`);
+    expect(el(iea, 1) === String(groups.length), iea, `IEA01 says ${shown(el(iea, 1))} groups, the interchange has ${groups.length}`);
+    expect(el(iea, 2) === el(isa, 13), iea, `IEA02 ${shown(el(iea, 2))} does not match ISA13 ${shown(el(isa, 13))}`);
     out.push({ controlNumber: el(isa, 13), sender: el(isa, 6), receiver: el(isa, 8), separators, groups, warnings });
     i++;
   }

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { Role } from '../../src/common/enums';
 import { createLogger } from '../../src/server/logger';
 import { CreatePatientDocument, PatientByIdDocument } from '../generated/graphql';
+import { rawGql } from '../support/raw-gql';
 import { startTestServer, type TestServer } from '../support/server';
 
 /** Collects pino's JSON lines in memory. */
@@ -49,5 +50,39 @@ describe('structured logging', () => {
     expect(log.lines.find((l) => l.msg === 'patient created')).toMatchObject({ requestId: 'req-test-0001', patientId: id, sub: 'test-biller' });
     const everything = log.raw.join('\n');
     for (const value of Object.values(phi)) expect(everything).not.toContain(value);
+  });
+
+  it('masks a real driver error (unique violation carrying the SQL and its values) in the response and logs it without the values', async () => {
+    // The service checks nothing that would collide, so the database itself refuses the second
+    // insert: MikroORM's UniqueConstraintViolationException carries the INSERT with its bound
+    // parameters (and PostgreSQL's "Key (last_name)=(…)" detail) — PHI that must reach neither
+    // the client nor the log (HIPAA 45 CFR 164.312(b): audit logs record events, not PHI).
+    await t.db.orm.em.getConnection().execute('create unique index fuzz_patient_last_name_unique on patient (last_name)');
+    try {
+      const phi = { firstName: 'Ottoline', lastName: 'Vandersnoot', birthDate: '1948-11-23', addressLine1: '4 Wisteria Walk', postalCode: '73301' };
+      const input = { ...phi, sex: 'F' as const, city: 'Austin', state: 'TX' };
+      const first = await t.gql(CreatePatientDocument, { input }, { role: Role.BILLER });
+      expect(first.errors).toBeUndefined();
+      const before = await t.rowCounts();
+      const from = log.raw.length;
+      const res = await rawGql(t, CreatePatientDocument, { input: { ...input, firstName: 'Ottavia' } }, { token: t.token(Role.BILLER), requestId: 'req-driver-0001' });
+
+      expect(res.body.errors).toEqual([
+        { message: 'Internal server error', locations: expect.any(Array), path: ['createPatient'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-driver-0001' } },
+      ]);
+      expect(await t.rowCounts()).toEqual(before);
+      await new Promise((r) => setTimeout(r, 50));
+      const logged = log.lines.slice(from).find((l) => l.msg === 'unexpected error');
+      // The log keeps what an operator needs to find the failure: request id, class, driver code.
+      expect(logged).toMatchObject({ requestId: 'req-driver-0001', errorName: 'UniqueConstraintViolationException', driverCode: expect.any(String), level: 50 });
+      const written = log.raw.slice(from).join('\n');
+      for (const value of [...Object.values(phi), 'Ottavia']) {
+        expect(res.text).not.toContain(value);
+        expect(written).not.toContain(value);
+      }
+      expect(written).not.toMatch(/insert into|values \(|Key \(/i);
+    } finally {
+      await t.db.orm.em.getConnection().execute('drop index fuzz_patient_last_name_unique');
+    }
   });
 });

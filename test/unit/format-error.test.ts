@@ -13,8 +13,9 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import { BadUserInputError, ErrorCode, NotFoundError } from '../../src/common/errors';
+import { ArgumentValidationError } from 'type-graphql';
 import { LocalDateScalar } from '../../src/common/scalars';
-import { formatError, stripInputValues } from '../../src/server/format-error';
+import { describeForLog, formatError, isUnexpected, stripInputValues } from '../../src/server/format-error';
 
 /**
  * The messages under test come from graphql-js itself (executing against a small schema), so a
@@ -186,6 +187,16 @@ describe('stripInputValues on real graphql-js messages', () => {
     for (const k of keeps) expect(stripped).toContain(k);
   });
 
+  it('bug: graphql-scalars DateTime messages and unknown operation names kept the value', () => {
+    const cases: [string, string][] = [
+      ['Variable "$f" got invalid value "2026-01-01T00:00:00ZQuince" at "f.to"; DateTime cannot represent an invalid date-time-string 2026-01-01T00:00:00ZQuince.', 'Variable "$f" got invalid value at "f.to"; DateTime cannot represent an invalid date-time-string.'],
+      ['Variable "$f" got invalid value { d: "Quince" } at "f.to"; DateTime cannot represent non string or Date type {"d":"Quince"}', 'Variable "$f" got invalid value at "f.to"; DateTime cannot represent non string or Date type.'],
+      ['Variable "$f" got invalid value 9e99 at "f.to"; DateTime cannot represent an invalid Unix timestamp 9e99', 'Variable "$f" got invalid value at "f.to"; DateTime cannot represent an invalid Unix timestamp.'],
+      ['Unknown operation named "Quince".', 'Unknown operation named: operationName names no operation of the document.'],
+    ];
+    for (const [raw, stripped] of cases) expect(stripInputValues(raw)).toBe(stripped);
+  });
+
   it('leaves messages without values unchanged', async () => {
     const message = await onlyMessage('mutation($input: PatientIn!) { createPatient(input: $input) }');
     expect(message).toBe('Variable "$input" of required type "PatientIn!" was not provided.');
@@ -212,8 +223,16 @@ describe('formatError', () => {
     const out = formatError(error.toJSON() as GraphQLFormattedError, error);
     expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', issues: [{ path: 'input.birthDate', reason: 'IN_FUTURE', message: 'must not be in the future' }] });
     expect(JSON.stringify(out)).not.toContain('2999-01-01');
-    const nf = new NotFoundError('Claim', 'abc');
-    expect(formatError(nf.toJSON(), nf).extensions).toEqual({ code: 'NOT_FOUND', entity: 'Claim', id: 'abc' });
+    const id = '01a2035a-2f82-7000-8e85-cd17e902a21e';
+    const nf = new NotFoundError('Claim', id);
+    expect(formatError(nf.toJSON(), nf)).toMatchObject({ message: `Claim ${id} not found`, extensions: { code: 'NOT_FOUND', entity: 'Claim', id } });
+  });
+
+  it('bug: NOT_FOUND repeated an id the API never issued (whatever the client sent)', () => {
+    const nf = new NotFoundError('Patient', 'Zebulonia 1950-02-03');
+    const out = formatError(nf.toJSON(), nf);
+    expect(out).toMatchObject({ message: 'Patient (not an id this API issued) not found', extensions: { code: 'NOT_FOUND', entity: 'Patient' } });
+    expect(JSON.stringify(out)).not.toMatch(/Zebulonia|1950/);
   });
 
   it('masks unexpected errors (driver messages may hold SQL parameters) as INTERNAL_SERVER_ERROR', () => {
@@ -223,10 +242,78 @@ describe('formatError', () => {
     expect(out).toEqual({ message: 'Internal server error', locations: undefined, path: ['createPatient'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
+  it('bug: an automatic persisted query with a mismatched hash (HTTP 400, no code) was masked as INTERNAL_SERVER_ERROR', () => {
+    // Apollo raises it before execution and fills the missing code with INTERNAL_SERVER_ERROR.
+    const apq = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
+    const out = formatError({ message: apq.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, apq);
+    expect(out).toEqual({ message: 'provided sha does not match query', locations: undefined, path: undefined, extensions: { code: 'BAD_REQUEST' } });
+    expect(isUnexpected(apq, undefined)).toBe(false);
+    // The same status on an error raised inside a resolver is still unexpected.
+    const inResolver = new GraphQLError('boom', { path: ['payers'], extensions: { http: { status: 400 } } });
+    expect(formatError({ message: 'boom', path: ['payers'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, inResolver).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(isUnexpected(inResolver, undefined)).toBe(true);
+  });
+
+  it("strips type-graphql's validation targets and values and any stack trace from BAD_USER_INPUT", () => {
+    // type-graphql puts the whole input object (target) and the rejected value into
+    // extensions.validationErrors (shared STACK.md); Apollo adds a stacktrace outside production.
+    const phi = { firstName: 'Zebulonia', birthDate: '1950-02-03', memberId: 'MBRQ448812' };
+    const error = new ArgumentValidationError([{ target: phi, value: phi.birthDate, property: 'birthDate', constraints: { isPast: 'birthDate must be in the past' }, children: [] }]);
+    const formatted = { ...error.toJSON(), extensions: { ...error.extensions, stacktrace: ['Error: at /work/main/src/x.ts:1', phi.memberId] } } as GraphQLFormattedError;
+    const out = formatError(formatted, error);
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(JSON.stringify(out)).not.toMatch(/Zebulonia|1950-02-03|MBRQ448812|stacktrace|\/work\//);
+  });
+
   it('masks an error whose code is not on the closed list', () => {
     const odd = new GraphQLError('Zebulonia said no', { extensions: { code: 'SOMETHING_ELSE' } });
     const out = formatError(odd.toJSON(), odd);
     expect(out.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
     expect(out.message).toBe('Internal server error');
+  });
+});
+
+describe('describeForLog', () => {
+  it('keeps only class name and driver code of a driver error, even when it is the cause of another error', () => {
+    const driver = Object.assign(new Error("insert into `patient` (`last_name`) values ('Vandersnoot') - UNIQUE constraint failed"), {
+      name: 'UniqueConstraintViolationException',
+      code: 'SQLITE_CONSTRAINT_UNIQUE',
+    });
+    expect(describeForLog(driver)).toEqual({ errorName: 'UniqueConstraintViolationException', driverCode: 'SQLITE_CONSTRAINT_UNIQUE' });
+    const wrapped = new Error(`posting failed: ${driver.message}`, { cause: driver });
+    const inResolver = new GraphQLError(wrapped.message, { originalError: wrapped, path: ['importRemittance'] });
+    const out = describeForLog(inResolver);
+    expect(out).toEqual({ errorName: 'Error', causeName: 'UniqueConstraintViolationException', driverCode: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect(JSON.stringify(out)).not.toContain('Vandersnoot');
+  });
+
+  it('withholds a message that quotes SQL even when no driver error is attached', () => {
+    const e = new Error('select "p".* from "patient" where "last_name" = \'Vandersnoot\' - timeout');
+    const out = describeForLog(e);
+    expect(out.errorMessage).toBe('[withheld: the message quotes SQL]');
+    expect(JSON.stringify(out)).not.toContain('Vandersnoot');
+  });
+
+  it('cuts quoted values and digit runs from other messages and keeps only stack frames', () => {
+    // MikroORM findOneOrFail prints its filter; JSON.parse and BigInt quote their input.
+    const notFound = Object.assign(new Error("Patient not found ({ memberId: 'MBR448812', birthDate: '1948-11-23' })"), { name: 'NotFoundError' });
+    const out = describeForLog(notFound);
+    expect(out.errorName).toBe('NotFoundError');
+    expect(out.errorMessage).toBe('Patient not found ({ memberId: […]');
+    expect(String(out.stack)).toMatch(/^\s+at /);
+    expect(JSON.stringify(out)).not.toMatch(/MBR448812|1948-11-23/);
+    expect(describeForLog(new RangeError('Invalid time value 19481123 on line 12')).errorMessage).toBe('Invalid time value # on line 12');
+
+    let parseError: unknown;
+    try {
+      JSON.parse('{"lastName": Vandersnoot 19481123}');
+    } catch (e) {
+      parseError = e;
+    }
+    // The raw message quotes the input (otherwise this case proves nothing)…
+    expect((parseError as Error).message).toContain('Vandersno');
+    const parsed = describeForLog(parseError);
+    expect(parsed).toMatchObject({ errorName: 'SyntaxError', errorMessage: '[withheld: a SyntaxError quotes its input]' });
+    expect(JSON.stringify(parsed)).not.toMatch(/Vandersno|19481123/);
   });
 });

@@ -121,6 +121,9 @@ export class CodeService {
   }
 
   async get(system: CodeSystem, code: string, effectiveOn?: string | null): Promise<Code | null> {
+    // No code holds a control character; a NUL would reach the driver as an error.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f]/.test(code)) return null;
     const rows = await this.ctx.em.find(Code, { system, code: code.trim().toUpperCase() }, { orderBy: { effectiveFrom: 'desc' } });
     if (!effectiveOn) return rows[0] ?? null;
     return rows.find((r) => r.isEffectiveOn(effectiveOn)) ?? null;

@@ -3,7 +3,7 @@ import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
 import { NPI_PATTERN, TAXONOMY_PATTERN, TIN_PATTERN, isValidNpi } from '../../common/formats';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
-import { POSTAL_CODE_PATTERN, US_STATE_PATTERN, text } from '../../common/validate';
+import { POSTAL_CODE_PATTERN, US_STATE_PATTERN, assertTextFilters, text } from '../../common/validate';
 import { applyPatch, assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import { Provider, ProviderEntityType } from './provider.entity';
@@ -22,6 +22,7 @@ export class ProviderService {
 
   list(filter: ProviderFilter | null | undefined, page: PageRequest) {
     const where: FilterQuery<Provider> = {};
+    assertTextFilters({ 'filter.npi': filter?.npi });
     if (filter?.npi) where.npi = filter.npi.trim();
     if (filter?.isBilling != null) where.isBilling = filter.isBilling;
     if (filter?.isRendering != null) where.isRendering = filter.isRendering;

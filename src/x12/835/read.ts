@@ -1,4 +1,4 @@
-import { comps, el, readInterchanges, X12Error, type Segment, type Separators, type Transaction } from '../reader';
+import { comps, el, readInterchanges, shown, X12Error, type Segment, type Separators, type Transaction } from '../reader';
 import type {
   Adjustment835,
   ClaimPayment835,
@@ -40,7 +40,7 @@ export function read835(text: string): Remittance835File {
     for (const group of ic.groups) {
       for (const tx of group.transactions) {
         const st = tx.segments[0]!;
-        if (tx.type !== '835') throw new X12Error(st.position, 'ST', `transaction ${transactions.length + 1} is a ${tx.type || 'transaction without ST01'}, not an 835 remittance`);
+        if (tx.type !== '835') throw new X12Error(st.position, 'ST', `transaction ${transactions.length + 1} is a ${tx.type ? shown(tx.type) : 'transaction without ST01'}, not an 835 remittance`);
         checkVersion(tx, warnings);
         if ((ic.controlNumber ?? '').length > 9 || group.controlNumber.length > 9) throw new X12Error(st.position, 'ST', 'ISA13 or GS06 (control number) is longer than 9 characters');
         const reader = new TransactionReader(tx, ic.separators, warnings);

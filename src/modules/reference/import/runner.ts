@@ -65,6 +65,9 @@ export async function runImport<Row>(em: EntityManager, importer: Importer<Row>,
       if (lineNo <= 5 && importer.isHeader?.(line, lineNo)) continue;
       let row: Row | null;
       try {
+        // A NUL reaches the database as a driver error on both dialects (found by
+        // test/fuzz/uploads.test.ts): a bad line, like any other unreadable field.
+        if (line.includes('\u0000')) throw new FieldError('line', 'contains a NUL byte: is this a binary or UTF-16 file?');
         row = importer.parse(line, lineNo);
       } catch (err) {
         if (!(err instanceof FieldError)) throw err;
