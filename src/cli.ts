@@ -132,6 +132,17 @@ program
   });
 
 program
+  .command('trusted-documents <out> [dir]')
+  .description('write the trusted-documents manifest ({ sha256: document }) for CLAIMFLOW_TRUSTED_DOCUMENTS from the .graphql operations under dir (default test/operations)')
+  .action(async (out: string, dir: string | undefined) => {
+    const { buildTrustedManifest } = await import('./server/limits/trusted-documents');
+    const { manifest, operations } = buildTrustedManifest(resolve(dir ?? resolve(projectRoot(), 'test', 'operations')), await buildAppSchema());
+    writeFileSync(resolve(out), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const o of operations) process.stdout.write(`${o.hash}  ${o.name}\n`);
+    process.stdout.write(`wrote ${operations.length} trusted documents to ${resolve(out)}\n`);
+  });
+
+program
   .command('import <kind> <file>')
   .description(`load a published reference file as one release (kinds: ${Object.keys(IMPORT_KIND_NAMES).join(', ')})`)
   .option('--skip-bad', 'report and skip bad lines instead of refusing the whole file')

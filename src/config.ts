@@ -39,7 +39,36 @@ export interface AppConfig {
   rulesDir: string;
   /** Reload rules when their files change (CLAIMFLOW_WATCH_RULES, default true). */
   watchRules: boolean;
+  /** Serve the try-it page at `/` (CLAIMFLOW_PLAYGROUND, default: not in production). */
+  playground: boolean;
+  /** Abuse limits on each GraphQL document (README, "Security and deployment"). */
+  limits: QueryLimitsConfig;
+  /** Requests per principal (CLAIMFLOW_RATE_LIMIT_*); perMinute 0 turns the limit off. */
+  rateLimit: { perMinute: number; burst: number };
+  /** Trusted-documents manifest (CLAIMFLOW_TRUSTED_DOCUMENTS): when set, only its documents run. */
+  trustedDocuments: string | null;
 }
+
+export interface QueryLimitsConfig {
+  /** CLAIMFLOW_MAX_TOKENS: lexical tokens in a document; the parser stops past it. */
+  maxTokens: number;
+  /** CLAIMFLOW_MAX_DEPTH: field nesting, a root field being 1. */
+  maxDepth: number;
+  /** CLAIMFLOW_MAX_ALIASES: aliased fields in the operation. */
+  maxAliases: number;
+  /** CLAIMFLOW_MAX_COST: estimated fields resolved (pages × nested lists). */
+  maxCost: number;
+  /** CLAIMFLOW_COST_LIST_SIZE: items assumed in a list without `first` when estimating cost. */
+  costListSize: number;
+}
+
+/**
+ * Defaults: the deepest operation the project ships (test/operations) has depth 7, no aliases,
+ * under 700 tokens, and the costliest (Remittances, 100 per page with their claim payments)
+ * estimates ~1.14 million; test/security/limits.test.ts checks they all still fit.
+ */
+export const DEFAULT_LIMITS: QueryLimitsConfig = { maxTokens: 2000, maxDepth: 10, maxAliases: 15, maxCost: 1_500_000, costListSize: 10 };
+export const DEFAULT_RATE_LIMIT = { perMinute: 600, burst: 120 };
 
 /** The folder holding package.json: src/ under ts, dist/src/ once compiled. */
 function findProjectRoot(start: string): string {
@@ -101,6 +130,13 @@ function parseBoolean(variable: string, raw: string | undefined, fallback: boole
   throw new ConfigError(variable, 'must be true or false');
 }
 
+function parseInteger(variable: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(variable, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
 function parseEnv(raw: string | undefined): AppConfig['env'] {
   if (raw === 'production' || raw === 'test') return raw;
   return 'development';
@@ -159,5 +195,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     uploadLimitBytes: parseMegabytes('CLAIMFLOW_UPLOAD_LIMIT_MB', environment.CLAIMFLOW_UPLOAD_LIMIT_MB, 256),
     rulesDir: resolve(environment.CLAIMFLOW_RULES_DIR || resolve(PROJECT_ROOT, 'rules')),
     watchRules: parseBoolean('CLAIMFLOW_WATCH_RULES', environment.CLAIMFLOW_WATCH_RULES, true),
+    playground: parseBoolean('CLAIMFLOW_PLAYGROUND', environment.CLAIMFLOW_PLAYGROUND, env !== 'production'),
+    limits: {
+      maxTokens: parseInteger('CLAIMFLOW_MAX_TOKENS', environment.CLAIMFLOW_MAX_TOKENS, DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
+      maxDepth: parseInteger('CLAIMFLOW_MAX_DEPTH', environment.CLAIMFLOW_MAX_DEPTH, DEFAULT_LIMITS.maxDepth, 2, 100),
+      maxAliases: parseInteger('CLAIMFLOW_MAX_ALIASES', environment.CLAIMFLOW_MAX_ALIASES, DEFAULT_LIMITS.maxAliases, 0, 10_000),
+      maxCost: parseInteger('CLAIMFLOW_MAX_COST', environment.CLAIMFLOW_MAX_COST, DEFAULT_LIMITS.maxCost, 1, 1_000_000_000),
+      costListSize: parseInteger('CLAIMFLOW_COST_LIST_SIZE', environment.CLAIMFLOW_COST_LIST_SIZE, DEFAULT_LIMITS.costListSize, 1, 10_000),
+    },
+    rateLimit: {
+      // Off by default under tests only: test files send hundreds of requests with one token.
+      perMinute: parseInteger('CLAIMFLOW_RATE_LIMIT_PER_MINUTE', environment.CLAIMFLOW_RATE_LIMIT_PER_MINUTE, env === 'test' ? 0 : DEFAULT_RATE_LIMIT.perMinute, 0, 1_000_000),
+      burst: parseInteger('CLAIMFLOW_RATE_LIMIT_BURST', environment.CLAIMFLOW_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT.burst, 1, 1_000_000),
+    },
+    trustedDocuments: environment.CLAIMFLOW_TRUSTED_DOCUMENTS ? resolve(environment.CLAIMFLOW_TRUSTED_DOCUMENTS) : null,
   };
 }

@@ -13,6 +13,13 @@ export const ErrorCode = {
   INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
   FAILED_PRECONDITION: 'FAILED_PRECONDITION',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Abuse limits (src/server/limits): refused before anything runs.
+  /** Depth, aliases or estimated cost over the configured limit; `reason` says which (HTTP 400). */
+  QUERY_LIMIT_EXCEEDED: 'QUERY_LIMIT_EXCEEDED',
+  /** The token's request budget is spent; the Retry-After header says when to retry (HTTP 429). */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Trusted-documents mode: the document is not in the manifest (HTTP 400). */
+  DOCUMENT_NOT_TRUSTED: 'DOCUMENT_NOT_TRUSTED',
   // Raised by Apollo/graphql-js before our code runs.
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
