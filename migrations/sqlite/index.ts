@@ -8,6 +8,7 @@ import { Migration20261122105525_denial as M4 } from './Migration20261122105525_
 import { Migration20261122110100_submission as M5 } from './Migration20261122110100_submission';
 import { Migration20261122110200_remittance as M6 } from './Migration20261122110200_remittance';
 import { Migration20261122110300_denial_rework as M7 } from './Migration20261122110300_denial_rework';
+import { Migration20261122143000_audit as M8 } from './Migration20261122143000_audit';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261122073120_initial', class: M0 },
@@ -18,4 +19,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261122110100_submission', class: M5 },
   { name: 'Migration20261122110200_remittance', class: M6 },
   { name: 'Migration20261122110300_denial_rework', class: M7 },
+  { name: 'Migration20261122143000_audit', class: M8 },
 ];

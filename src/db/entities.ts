@@ -10,6 +10,7 @@ import { Denial } from '../modules/denial/denial.entity';
 import { DenialHistory } from '../modules/denial/denial-history.entity';
 import { SubmissionBatch, SubmissionBatchClaim, X12ControlCounter } from '../modules/submission/submission.entity';
 import { Adjustment, ClaimPayment, ProviderAdjustment, Remittance, ServicePayment } from '../modules/remittance/remittance.entity';
+import { AuditEvent } from '../modules/audit/audit.entity';
 import { ArticleDiagnosis, ArticleProcedure, CodeEdit, MueLimit, NcciPtpEdit, ReferenceRelease } from '../modules/reference/reference.entities';
 
 /** Every persisted entity. A new entity is added here and gets a migration for both dialects. */
@@ -44,4 +45,5 @@ export const ENTITIES = [
   ServicePayment,
   Adjustment,
   ProviderAdjustment,
+  AuditEvent,
 ];

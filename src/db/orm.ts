@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { projectRoot, type DatabaseConfig, type DatabaseDialect } from '../config';
+import { AuditSubscriber } from '../modules/audit/audit.subscriber';
 import { ENTITIES } from './entities';
 import { migrationsFor } from './migrations';
 
@@ -24,6 +25,8 @@ export function ormOptions(db: DatabaseConfig, opts: OrmOptions = {}): Options {
     // Entity and column names are fixed by decorators; discovery by reflection of TS types only.
     discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
     forceUtcTimezone: true,
+    // Every flush writes its audit rows in the same transaction (src/modules/audit).
+    subscribers: [new AuditSubscriber()],
     allowGlobalContext: false,
     // The schema is owned by migrations; the ORM never alters it on its own.
     ensureDatabase: false,

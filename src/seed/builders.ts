@@ -17,6 +17,7 @@ import { ClaimFilingIndicator, type Payer } from '../modules/payer/payer.entity'
 import type { CreatePayerInput } from '../modules/payer/payer.inputs';
 import { ProviderEntityType, type Provider } from '../modules/provider/provider.entity';
 import type { CreateProviderInput } from '../modules/provider/provider.inputs';
+import { AuditScope, attachAudit } from '../modules/audit/audit.scope';
 import type { ServiceContext } from '../server/context';
 import { createLogger } from '../server/logger';
 import { createServices, type Services } from '../server/services';
@@ -26,7 +27,8 @@ import { Denial, type DenialStatus } from '../modules/denial/denial.entity';
 
 /** A context for work done by the system itself (seeding, tests) rather than a signed-in user. */
 export function systemContext(em: EntityManager, principal: Principal = { sub: 'system', role: Role.ADMIN }, rules: RuleRegistry | null = null): ServiceContext {
-  return { em, principal, requestId: 'system', logger: createLogger('silent'), rules };
+  // Seeds, tests and CLI commands write through here: audited as the principal (src/modules/audit).
+  return { em: attachAudit(em, new AuditScope(principal.sub, principal.role, null)), principal, requestId: 'system', logger: createLogger('silent'), rules };
 }
 
 /** Inserts code rows in one flush (no per-row validation: the lists are ours). */

@@ -13,9 +13,14 @@ import { UnauthenticatedError } from '../common/errors';
 import type { AppConfig } from '../config';
 import type { RuleRegistry } from '../rules-engine';
 import { buildRequestContext, type RequestContext } from './context';
-import { describeForLog, formatError, isUnexpected } from './format-error';
+import { describeForLog, formatError, httpErrorMiddleware, isUnexpected } from './format-error';
+import { RateLimitedError } from './limits/errors';
+import { queryLimitsPlugin } from './limits/plugin';
+import { RateLimiter } from './limits/rate-limit';
+import { TrustedDocuments, trustedDocumentsMiddleware } from './limits/trusted-documents';
 import type { Logger } from './logger';
 import { mountPlayground } from './playground';
+import { auditPlugin } from '../modules/audit/audit.plugin';
 import { buildAppSchema } from './schema';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
@@ -53,6 +58,13 @@ export interface App {
 export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger, rules: RuleRegistry | null, httpServer?: Server): Promise<App> {
   const schema = await buildAppSchema();
   const production = config.env === 'production';
+  const { limits } = config;
+  const trusted = config.trustedDocuments ? TrustedDocuments.load(config.trustedDocuments, schema, limits.maxTokens) : null;
+  if (trusted) logger.info({ documents: trusted.size }, 'trusted documents only');
+  const rateLimiter = config.rateLimit.perMinute > 0 ? new RateLimiter(config.rateLimit) : null;
+  // Apollo's production checklist and the OWASP GraphQL Cheat Sheet: no introspection, no
+  // batching (one request, one operation: limits and rate limits count operations), bounded
+  // documents, no schema hints in errors.
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
@@ -61,11 +73,17 @@ export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
+    // graphql-js stops lexing past the limit, before any tree is built: GRAPHQL_PARSE_FAILED.
+    parseOptions: { maxTokens: limits.maxTokens },
+    // With trusted documents, automatic persisted queries would let a client register new ones.
+    ...(trusted ? { persistedQueries: false as const } : {}),
     plugins: [
       // Cache hints are unused; the plugin costs ~30–45 % CPU on nested lists (shared STACK.md).
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(),
+      queryLimitsPlugin(limits),
+      auditPlugin(), // issue 6 audit trail (src/modules/audit): operation name for write audits, READ_PHI rows
       ...(httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
     ],
   });
@@ -95,7 +113,7 @@ export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger
     res.json({ status: 'ok' });
   });
 
-  if (!production || process.env.CLAIMFLOW_PLAYGROUND === 'true') mountPlayground(app);
+  if (config.playground) mountPlayground(app);
 
   app.use(
     '/graphql',
@@ -103,6 +121,7 @@ export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger
     // prevention still requires a preflight header on them. One file per request.
     graphqlUploadExpress({ maxFileSize: config.uploadLimitBytes, maxFiles: 1 }),
     express.json({ limit: config.bodyLimit }),
+    ...(trusted ? [trustedDocumentsMiddleware(trusted, limits.maxTokens)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const requestId = res.locals.requestId as string;
@@ -120,23 +139,21 @@ export async function createApp(orm: MikroORM, config: AppConfig, logger: Logger
           throw err;
         }
         const requestLog = log.child({ sub: principal.sub, role: principal.role });
+        // Keyed by who the token stands for, not the token: a refreshed token shares the budget,
+        // and garbage tokens (refused above) cannot create buckets. The token is never logged.
+        const retryAfter = rateLimiter?.take(`${principal.sub}\u0000${principal.role}`) ?? 0;
+        if (retryAfter > 0) {
+          requestLog.warn({ retryAfter }, 'rate limited');
+          throw new RateLimitedError(retryAfter);
+        }
         return buildRequestContext(orm, principal, requestId, requestLog, rules);
       },
     }),
   );
 
-  // Malformed JSON bodies and oversize requests: a clear 4xx, never a stack trace.
-  app.use((err: { type?: string; status?: number }, _req: Request, res: Response, next: (e?: unknown) => void) => {
-    if (err?.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: `Request body exceeds ${config.bodyLimit}`, extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    if (err?.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    next(err);
-  });
+  // Malformed JSON or multipart bodies, oversize requests, unknown charsets or encodings: a clear
+  // JSON 4xx with the request id, never Express's HTML page (which shows the stack and echoes input).
+  app.use(httpErrorMiddleware(config.bodyLimit));
 
   return { app, apollo, schema };
 }

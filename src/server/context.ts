@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Principal } from '../auth/principal';
+import { AuditScope, forkWithAudit } from '../modules/audit/audit.scope';
 import type { RuleRegistry } from '../rules-engine';
 import { createLoaders, type Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -19,6 +20,8 @@ export interface ServiceContext {
 export interface RequestContext extends ServiceContext {
   loaders: Loaders;
   services: Services;
+  /** Who acts, for the audit trail; collects the ids whose PHI this request reads (src/modules/audit). */
+  audit: AuditScope;
 }
 
 export function buildRequestContext(
@@ -28,7 +31,9 @@ export function buildRequestContext(
   logger: Logger,
   rules: RuleRegistry | null,
 ): RequestContext {
-  const em = orm.em.fork();
+  const audit = new AuditScope(principal.sub, principal.role, requestId);
+  // Every write through this EntityManager (and its transactions' forks) is audited as `audit`.
+  const em = forkWithAudit(orm.em, audit);
   const base: ServiceContext = { em, principal, requestId, logger, rules };
-  return { ...base, loaders: createLoaders(em), services: createServices(base) };
+  return { ...base, audit, loaders: createLoaders(em), services: createServices(base) };
 }

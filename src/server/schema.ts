@@ -14,6 +14,8 @@ import { ProviderResolver } from '../modules/provider/provider.resolver';
 import { ReferenceResolver } from '../modules/reference/reference.resolver';
 import { SubmissionResolver } from '../modules/submission/submission.resolver';
 import { ClaimPaymentResolver, ClaimPaymentsFieldResolver, DenialPredictionResolver, ImportRemittancePayloadResolver, RemittanceResolver, ServicePaymentResolver } from '../modules/remittance/remittance.resolver';
+import { applyFieldRules } from '../auth/phi';
+import { AuditResolver } from '../modules/audit/audit.resolver';
 import type { RequestContext } from './context';
 
 export const RESOLVERS = [
@@ -38,11 +40,14 @@ export const RESOLVERS = [
   ServicePaymentResolver,
   ClaimPaymentsFieldResolver,
   DenialPredictionResolver,
+  AuditResolver,
 ] as const;
 
 /**
  * Runs only on fields marked @Authorized (root queries and mutations), never as a global
  * middleware: a per-field check costs ~5× the CPU on nested lists (see shared STACK.md).
+ * PHI fields and edges to restricted types are checked by their own resolvers only
+ * (src/auth/phi.ts, applied below).
  */
 const authChecker: AuthChecker<RequestContext> = ({ context }, roles) => {
   if (!context.principal) throw new UnauthenticatedError();
@@ -59,6 +64,6 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     validate: false,
     emitSchemaFile: false,
-  });
+  }).then(applyFieldRules);
   return cached;
 }

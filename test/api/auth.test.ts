@@ -9,6 +9,7 @@ import type { Patient } from '../../src/modules/patient/patient.entity';
 import type { Payer } from '../../src/modules/payer/payer.entity';
 import type { Provider } from '../../src/modules/provider/provider.entity';
 import { npiFrom } from '../../src/seed/builders';
+import { PHI_READERS } from '../../src/auth/phi';
 import { buildAppSchema } from '../../src/server/schema';
 import {
   ChangeClaimStatusDocument,
@@ -63,6 +64,7 @@ import {
   DenialByIdDocument,
   DenialQueueDocument,
   DenialStatsDocument,
+  AuditEventsDocument,
 } from '../generated/graphql';
 import { rawGql, rawGqlUpload, type RawResult } from '../support/raw-gql';
 import { startTestServer, type TestServer } from '../support/server';
@@ -358,6 +360,8 @@ const QUERIES: Record<string, { doc: DocumentNode; variables: () => Record<strin
   denial: { doc: DenialByIdDocument, variables: () => ({ id: MISSING_ID }), allowed: [BILLER, COMPLIANCE, ADMIN] },
   denials: { doc: DenialQueueDocument, variables: () => ({ first: 5 }), allowed: [BILLER, COMPLIANCE, ADMIN] },
   denialStats: { doc: DenialStatsDocument, variables: () => ({ from: addDays(today(), -30), to: today() }), allowed: [BILLER, COMPLIANCE, ADMIN] },
+  // The audit trail: who read and changed what (HIPAA 45 CFR 164.312(b)); reviewed by admins.
+  auditEvents: { doc: AuditEventsDocument, variables: () => ({ first: 5 }), allowed: [ADMIN] },
 };
 
 describe('role matrix', () => {
@@ -423,8 +427,16 @@ describe('role matrix', () => {
     it.each(allowed.map((r) => [r]))('%s may read it', async (role) => {
       const res = await rawGql(t, q.doc, q.variables(), { token: t.token(role) });
       expect(res.status).toBe(200);
-      expect(res.body.errors).toBeUndefined();
-      expect(res.body.data).toHaveProperty(name);
+      expect(res.body.data?.[name]).not.toBeUndefined();
+      // The only errors a reader may get are the PHI fields inside the result, and only a role
+      // that does not read PHI (test/security/phi.test.ts checks each field).
+      const errors = res.body.errors ?? [];
+      if (PHI_READERS.includes(role)) expect(errors).toEqual([]);
+      for (const e of errors) {
+        expect(e.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PHI' });
+        expect(e.path!.length).toBeGreaterThan(1);
+        expect(e.path![0]).toBe(name);
+      }
     });
 
     const forbidden = ALL_ROLES.filter((r) => !allowed.includes(r));

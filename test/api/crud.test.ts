@@ -90,7 +90,7 @@ describe('create / update / get / list over HTTP', () => {
       const p = created.data!.createPatient.patient;
       expect(p).toMatchObject({ version: 1, firstName: 'Dana', middleName: 'Q', lastName: 'Okafor', state: 'IL', postalCode: '616021234', addressLine2: null });
 
-      const got = await t.gql(PatientByIdDocument, { id: p.id }, { role: Role.VIEWER });
+      const got = await t.gql(PatientByIdDocument, { id: p.id }, { role: Role.CODER });
       expect(got.data!.patient).toMatchObject({ ...p, coverages: [] });
 
       const updated = await t.gql(UpdatePatientDocument, { input: { id: p.id, version: 1, city: 'Chicago', middleName: null } }, { role: Role.BILLER });
@@ -100,10 +100,10 @@ describe('create / update / get / list over HTTP', () => {
       const again = await t.gql(UpdatePatientDocument, { input: { id: p.id, version: 2, lastName: 'Okafor-Reyes' } }, { role: Role.BILLER });
       expect(again.data!.updatePatient.patient).toMatchObject({ version: 3, lastName: 'Okafor-Reyes', city: 'Chicago' });
 
-      const reread = await t.gql(PatientByIdDocument, { id: p.id }, { role: Role.VIEWER });
+      const reread = await t.gql(PatientByIdDocument, { id: p.id }, { role: Role.CODER });
       expect(reread.data!.patient).toMatchObject({ version: 3, lastName: 'Okafor-Reyes', city: 'Chicago', middleName: null });
 
-      const list = await t.gql(PatientsDocument, { first: 100, filter: { lastNamePrefix: 'okafor' } }, { role: Role.VIEWER });
+      const list = await t.gql(PatientsDocument, { first: 100, filter: { lastNamePrefix: 'okafor' } }, { role: Role.CODER });
       expect(list.data!.patients.edges.map((e) => e.node)).toEqual([{ id: p.id, lastName: 'Okafor-Reyes' }]);
       expect(list.data!.patients.totalCount).toBe(1);
     });
@@ -205,7 +205,7 @@ describe('create / update / get / list over HTTP', () => {
 
       const ok = await t.gql(CreateCoverageDocument, { input: { ...input, subscriberFirstName: 'Sam', subscriberLastName: 'Covered', subscriberBirthDate: '1970-01-01', subscriberSex: 'M' } }, { role: Role.BILLER });
       expect(ok.errors).toBeUndefined();
-      const spouse = await t.gql(CrudCoverageByIdDocument, { id: ok.data!.createCoverage.coverage.id }, { role: Role.VIEWER });
+      const spouse = await t.gql(CrudCoverageByIdDocument, { id: ok.data!.createCoverage.coverage.id }, { role: Role.CODER });
       expect(spouse.data!.coverage).toMatchObject({ relationship: 'SPOUSE', subscriberFirstName: 'Sam', subscriberLastName: 'Covered', subscriberSex: 'M' });
 
       // A SELF coverage switched to CHILD must bring the subscriber's name along.

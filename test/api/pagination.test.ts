@@ -344,9 +344,10 @@ describe('Relay pagination and filters', () => {
 
   describe('patient and code filters', () => {
     async function lastNames(lastNamePrefix: string): Promise<string[]> {
-      const res = await t.gql(PatientsDocument, { first: 100, filter: { lastNamePrefix } }, { role: Role.VIEWER });
+      // Names are PHI: a role that reads them (src/auth/phi.ts).
+      const res = await t.gql(PatientsDocument, { first: 100, filter: { lastNamePrefix } }, { role: Role.BILLER });
       expect(res.errors).toBeUndefined();
-      return res.data!.patients.edges.map((e) => e.node.lastName).sort();
+      return res.data!.patients.edges.map((e) => e.node.lastName!).sort();
     }
 
     it('patients by last-name prefix, case-insensitive, wildcards taken literally', async () => {

@@ -149,7 +149,7 @@ describe('835 posting closes the loop', () => {
       // No shipped rule carries CARC 97: a missing rule, for compliance to see.
       { ...common, id: undefined, lineNumber: 2, carc: '97', rarcs: ['M15'], amountCents: 2_000, scenario: 'NOT_SEPARATELY_PAYABLE', reasonClass: 'BUNDLING', predictedByRuleId: null, ruleFiredBeforeSubmission: null },
     ]);
-    const byClaim = new Map(out.claimPayments.map((p) => [p.claim?.id ?? p.patientControlNumber, p.denials.map((d) => d.carc).sort()]));
+    const byClaim = new Map(out.claimPayments.map((p) => [p.claim?.id ?? p.patientControlNumber, p.denials!.map((d) => d.carc).sort()]));
     expect(byClaim.get(c.paid.id)).toEqual([]);
     expect(byClaim.get(c.partial.id)).toEqual([]);
     expect(byClaim.get(c.lineDenied.id)).toEqual(['236', '97']);
@@ -234,7 +234,7 @@ describe('835 posting closes the loop', () => {
       ['22', -10_000, false, null],
     ]);
     // The CO-29 denial belongs to the first payment, which was not reversed: still open.
-    expect(late2.payments[0]!.denials.map((d) => [d.carc, d.status])).toEqual([['29', 'OPEN']]);
+    expect(late2.payments[0]!.denials!.map((d) => [d.carc, d.status])).toEqual([['29', 'OPEN']]);
 
     // The partly denied claim: reversed and its denials closed. It was adjudicated from SUBMITTED,
     // so it goes back to ACCEPTED (the payer holds it again), and the posting warns of nothing.
@@ -245,7 +245,7 @@ describe('835 posting closes the loop', () => {
       ['1', true],
       ['22', false],
     ]);
-    expect(lines2.payments[0]!.denials.map((d) => [d.carc, d.status]).sort()).toEqual([
+    expect(lines2.payments[0]!.denials!.map((d) => [d.carc, d.status]).sort()).toEqual([
       ['236', 'CLOSED'],
       ['97', 'CLOSED'],
     ]);

@@ -86,7 +86,7 @@ describe('remittance queries without N+1', () => {
       const res = await t.gql(ClaimsWithPaymentsDocument, { first: 6, status: [ClaimStatus.PARTIALLY_PAID] });
       const nodes = res.data!.claims.edges.map((e) => e.node);
       expect(nodes).toHaveLength(6);
-      expect(nodes.every((c) => c.payments.length === 1 && c.payments[0]!.denials.length === 1 && c.payments[0]!.services.length === 2)).toBe(true);
+      expect(nodes.every((c) => c.payments.length === 1 && c.payments[0]!.denials!.length === 1 && c.payments[0]!.services.length === 2)).toBe(true);
     });
     expect(large).toBe(small);
   });

@@ -46,15 +46,15 @@ describe('submitClaims with the 837P batch', () => {
     expect(batch.groupControlNumber).toBe(String(Number(batch.interchangeControlNumber)));
     expect(batch.claims.map((c) => c.id).sort()).toEqual([a.claim.id, d.claim.id].sort());
 
-    const [ic] = readInterchanges(batch.x12);
+    const [ic] = readInterchanges(batch.x12!);
     expect(ic!.warnings).toEqual([]);
     expect(ic!.controlNumber).toBe(batch.interchangeControlNumber);
     expect(ic!.groups[0]!.controlNumber).toBe(batch.groupControlNumber);
     expect(ic!.groups[0]!.transactions.map((x) => x.controlNumber)).toEqual(batch.transactionControlNumbers);
-    expect(batch.length).toBe(batch.x12.length);
+    expect(batch.length).toBe(batch.x12!.length);
 
     // The claims as stored, in the 837P.
-    const read = read837p(batch.x12).claims;
+    const read = read837p(batch.x12!).claims;
     const byPcn = new Map(read.map((c) => [c.patientControlNumber, c]));
     const self = byPcn.get(a.claim.patientControlNumber)!;
     expect(self.patient).toBeNull();
@@ -84,7 +84,7 @@ describe('submitClaims with the 837P batch', () => {
     expect(moved.data!.changeClaimStatus.claim.status).toBe('DRAFT');
     const res = await t.gql(SubmitClaimsBatchDocument, { ids: [ready.claim.id, other.claim.id] }, { role: Role.BILLER });
     expect(res.data!.submitClaims.refused).toEqual([expect.objectContaining({ claimId: other.claim.id, reason: 'NOT_READY', claim: { id: other.claim.id, status: 'DRAFT' } })]);
-    const x12 = res.data!.submitClaims.batch!.x12;
+    const x12 = res.data!.submitClaims.batch!.x12!;
     expect(read837p(x12).claims.map((c) => c.patientControlNumber)).toEqual([ready.claim.patientControlNumber]);
     expect(x12).not.toContain(other.claim.patientControlNumber);
 
@@ -104,7 +104,7 @@ describe('submitClaims with the 837P batch', () => {
     const ready = await t.gql(MoveClaimDocument, { input: { id: claim.id, version: upd.data!.updateClaim.claim.version, status: ClaimStatus.READY } }, { role: Role.BILLER });
     expect(ready.data!.changeClaimStatus.moved).toBe(true);
     const res = await t.gql(SubmitClaimsBatchDocument, { ids: [claim.id] }, { role: Role.BILLER });
-    const x12 = res.data!.submitClaims.batch!.x12;
+    const x12 = res.data!.submitClaims.batch!.x12!;
     expect(x12).toMatch(/~CLM\*[A-Z0-9]+\*125\*\*\*11:B:7\*Y\*A\*Y\*Y~REF\*F8\*PAYER-123456~REF\*G1\*AUTH-77~HI\*ABK:E119\*ABF:I10~/);
     expect(read837p(x12).claims[0]).toMatchObject({ frequency: '7', payerClaimNumber: 'PAYER-123456', priorAuthNumber: 'AUTH-77' });
   });
@@ -122,7 +122,7 @@ describe('submitClaims with the 837P batch', () => {
     expect(bx.interchangeControlNumber).not.toBe(by.interchangeControlNumber);
     expect(bx.groupControlNumber).not.toBe(by.groupControlNumber);
     expect(bx.transactionControlNumbers).not.toEqual(by.transactionControlNumbers);
-    for (const b of [bx, by]) expect(readInterchanges(b.x12)[0]!.warnings).toEqual([]);
+    for (const b of [bx, by]) expect(readInterchanges(b.x12!)[0]!.warnings).toEqual([]);
 
     const next = await readyClaim();
     const z = (await t.gql(SubmitClaimsBatchDocument, { ids: [next.claim.id] }, { role: Role.BILLER })).data!.submitClaims.batch!;
@@ -169,7 +169,7 @@ describe('submitClaims with the 837P batch', () => {
     const missing = await t.gql(SubmissionBatchDocument, { id: '0192f000-0000-7000-8000-000000000000' }, { role: Role.BILLER });
     expect(missing.data!.submissionBatch).toBeNull();
     // The HL hierarchy of a one-claim batch.
-    const hl = readInterchanges(batch.x12)[0]!.groups[0]!.transactions[0]!.segments.filter((s) => s.id === 'HL').map((s) => `${el(s, 1)}/${el(s, 2)}/${el(s, 3)}/${el(s, 4)}`);
+    const hl = readInterchanges(batch.x12!)[0]!.groups[0]!.transactions[0]!.segments.filter((s) => s.id === 'HL').map((s) => `${el(s, 1)}/${el(s, 2)}/${el(s, 3)}/${el(s, 4)}`);
     expect(hl).toEqual(['1//20/1', '2/1/22/0']);
   });
 });

@@ -1,10 +1,13 @@
 import { findById } from '../../common/find';
+import { AuditAction } from '../audit/audit.entity';
+import { recordWrite } from '../audit/audit.subscriber';
 import { randomBytes } from 'node:crypto';
 import type { EntityData, EntityManager, FilterQuery, RequiredEntityData } from '@mikro-orm/core';
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { uuidv7 } from '../../common/ids';
 import { FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
 import { Connection, paginate, type PageRequest } from '../../common/pagination';
-import { assertIdFilters, text } from '../../common/validate';
+import { assertIdFilters, assertTextFilters, text } from '../../common/validate';
 import { assertVersion, flushOrConflict } from '../../common/versioning';
 import type { ServiceContext } from '../../server/context';
 import { CodeService } from '../code/code.service';
@@ -58,8 +61,20 @@ const REF_PATTERN = /^[A-Za-z0-9-]{1,50}$/;
 export async function latestScrubs(em: EntityManager, claimIds: readonly string[]): Promise<Map<string, ClaimScrub>> {
   const out = new Map<string, ClaimScrub>();
   if (claimIds.length === 0) return out;
-  const rows = await em.find(ClaimScrubEntity, { claim: { $in: [...claimIds] } }, { orderBy: { at: 'desc', id: 'desc' } });
-  for (const s of rows) if (!out.has(s.claim.id)) out.set(s.claim.id, s);
+  // Only the newest scrub of each claim is loaded: a claim re-scrubbed many times (READY ⇄ DRAFT,
+  // rule reloads) would otherwise bring every earlier scrub into memory on each claims page.
+  const knex = (em.getTransactionContext<Knex.Transaction>() ?? (em as SqlEntityManager).getKnex()) as Knex;
+  const ids: string[] = [];
+  for (let i = 0; i < claimIds.length; i += 1000) {
+    const ranked = knex
+      .select('id', knex.raw('row_number() over (partition by claim_id order by at desc, id desc) as rn'))
+      .from('claim_scrub')
+      .whereIn('claim_id', claimIds.slice(i, i + 1000));
+    const rows = (await knex.select('id').from(ranked.as('ranked')).where('rn', 1)) as { id: string }[];
+    ids.push(...rows.map((r) => r.id));
+  }
+  if (ids.length === 0) return out;
+  for (const s of await em.find(ClaimScrubEntity, { id: { $in: ids } })) out.set(s.claim.id, s);
   return out;
 }
 
@@ -78,6 +93,7 @@ export class ClaimService {
 
   list(filter: ClaimFilter | null | undefined, page: PageRequest) {
     assertIdFilters({ 'filter.payerId': filter?.payerId, 'filter.patientId': filter?.patientId });
+    assertTextFilters({ 'filter.patientControlNumber': filter?.patientControlNumber });
     const where: FilterQuery<Claim>[] = [];
     if (filter?.status?.length) where.push({ status: { $in: filter.status } });
     if (filter?.payerId) where.push({ payer: filter.payerId });
@@ -310,6 +326,7 @@ export class ClaimService {
       if (result.submitted.length > 0) result.batch = await new SubmissionService({ ...this.ctx, em }).createBatch(result.submitted.map((c) => c.id), now);
       await em.flush();
       for (let i = 0; i < history.length; i += 1000) await em.insertMany(ClaimHistory, history.slice(i, i + 1000) as unknown as RequiredEntityData<ClaimHistory>[]);
+      await recordWrite(em, AuditAction.CREATE, 'ClaimHistory', history.map((h) => h.id)); // bypasses the flush subscriber
       this.ctx.logger.info({ submitted: result.submitted.map((c) => c.id), refused: result.refused.map((r) => ({ claimId: r.claimId, reason: r.reason })), batchId: result.batch?.id ?? null }, 'claims submitted');
       return result;
     });

@@ -56,7 +56,7 @@ export class Coverage extends BaseEntity {
   @ManyToOne(() => Payer, { ref: true })
   payer!: Ref<Payer>;
 
-  @Field(() => String, { description: 'Member / subscriber id on the insurance card (PHI).' })
+  @Field(() => String, { nullable: true, description: 'Member / subscriber id on the insurance card (PHI: CODER, BILLER, ADMIN).' })
   @Property({ type: 'string', length: 80 })
   memberId!: string;
 

@@ -5,11 +5,14 @@ import { Sex } from '../../common/enums';
 import { LocalDateScalar } from '../../common/scalars';
 
 /** A person receiving care. Every field but the id is PHI: never log or echo them. */
-@ObjectType({ description: 'A patient. Name, birth date, sex and address are PHI.' })
+@ObjectType({
+  description:
+    'A patient. Name, birth date and address (street, city, ZIP) are PHI: readable by CODER, BILLER and ADMIN; other roles get null and a FORBIDDEN error with reason PHI (src/auth/phi.ts).',
+})
 @Entity({ tableName: 'patient' })
 @Index({ properties: ['lastName', 'firstName'] })
 export class Patient extends BaseEntity {
-  @Field(() => String)
+  @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 60 })
   firstName!: string;
 
@@ -17,11 +20,11 @@ export class Patient extends BaseEntity {
   @Property({ type: 'string', length: 25, nullable: true })
   middleName?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 60 })
   lastName!: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { nullable: true })
   @Property({ type: 'date' })
   birthDate!: string;
 
@@ -29,7 +32,7 @@ export class Patient extends BaseEntity {
   @Enum({ items: () => Sex })
   sex!: Sex;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 55 })
   addressLine1!: string;
 
@@ -37,7 +40,7 @@ export class Patient extends BaseEntity {
   @Property({ type: 'string', length: 55, nullable: true })
   addressLine2?: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 30 })
   city!: string;
 
@@ -45,7 +48,7 @@ export class Patient extends BaseEntity {
   @Property({ type: 'string', length: 2 })
   state!: string;
 
-  @Field(() => String, { description: 'ZIP code, 5 or 9 digits.' })
+  @Field(() => String, { nullable: true, description: 'ZIP code, 5 or 9 digits.' })
   @Property({ type: 'string', length: 15 })
   postalCode!: string;
 }

@@ -108,7 +108,7 @@ export class ClaimPaymentResolver {
     return (await ctx.loaders.adjustmentsByClaimPaymentId.load(p.id)).filter((a) => a.level === AdjustmentLevel.CLAIM);
   }
 
-  @FieldResolver(() => [Denial], { description: 'Denials this payment created.' })
+  @FieldResolver(() => [Denial], { nullable: true, description: 'Denials this payment created (BILLER, COMPLIANCE, ADMIN; null for other roles, src/auth/phi.ts).' })
   denials(@Root() p: ClaimPayment, @Ctx() ctx: RequestContext) {
     return ctx.loaders.denialsByClaimPaymentId.load(p.id);
   }

@@ -15,6 +15,8 @@ import { ClaimStatus } from '../claim/claim-status';
 import { ClaimService, latestScrubs, type ClaimHistoryRow } from '../claim/claim.service';
 import { Payer } from '../payer/payer.entity';
 import { bulkInsert, jsonValue, selectIn, updateClaims } from './bulk';
+import { AuditAction } from '../audit/audit.entity';
+import { recordWrite } from '../audit/audit.subscriber';
 import { classifyAdjustment } from '../denial/classify';
 import { Denial, DenialStatus } from '../denial/denial.entity';
 import { predictRule } from '../denial/predict';
@@ -332,6 +334,7 @@ class Posting {
     await bulkInsert(this.em, Adjustment, this.adjustments);
     await bulkInsert(this.em, ProviderAdjustment, this.providerAdjustments);
     for (const r of this.fileReversed) await this.em.nativeUpdate(ClaimPayment, { id: r.id }, { reversedBy: r.by });
+    await recordWrite(this.em, AuditAction.UPDATE, 'ClaimPayment', this.fileReversed.map((r) => r.id), ['reversedBy']);
     for (const r of this.storedReversed) {
       r.payment.reversed = true;
       r.payment.reversedBy = this.em.getReference(ClaimPayment, r.by, { wrapped: true });

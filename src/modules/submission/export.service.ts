@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { AuditAction } from '../audit/audit.entity';
+import { recordWrite } from '../audit/audit.subscriber';
 import type { EntityManager } from '@mikro-orm/core';
 import { toLocalDate } from '../../common/dates';
 import { FailedPreconditionError, NotFoundError } from '../../common/errors';
@@ -209,6 +211,9 @@ export class SubmissionService {
     await em.insert(SubmissionBatch, batch);
     const links = loaded.map((c, i) => ({ id: uuidv7(), batch: batch.id, claim: c.id, transactionControlNumber: written.claimTransaction[i]! }));
     for (let i = 0; i < links.length; i += 1000) await em.insertMany(SubmissionBatchClaim, links.slice(i, i + 1000));
+    // Inserted without the unit of work: audited here, in the same transaction.
+    await recordWrite(em, AuditAction.CREATE, 'SubmissionBatch', [batch.id]);
+    await recordWrite(em, AuditAction.CREATE, 'SubmissionBatchClaim', links.map((l) => l.id));
     this.ctx.logger.info({ batchId: batch.id, interchange: batch.interchangeControlNumber, claims: loaded.length, transactions: written.transactions.length }, '837P batch created');
     return batch;
   }

@@ -44,8 +44,9 @@ export class SubmissionResolver {
     return Object.assign(new ImportClaimsPayload(), { ...result, status: result.status as ImportClaimsStatus });
   }
 
-  @FieldResolver(() => String, { description: 'The 837P text exactly as produced.' })
-  x12(@Root() batch: SubmissionBatch, @Ctx() ctx: RequestContext): Promise<string> {
+  // Nullable: it holds PHI, and a role without access gets null plus an error (src/auth/phi.ts).
+  @FieldResolver(() => String, { nullable: true, description: 'The 837P text exactly as produced (PHI: BILLER, ADMIN).' })
+  x12(@Root() batch: SubmissionBatch, @Ctx() ctx: RequestContext): Promise<string | null> {
     return ctx.services.submissions.x12Of(batch);
   }
 
