@@ -80,7 +80,7 @@ async function pgBackendCpuMs(orm: MikroORM, dialect: DatabaseDialect): Promise<
 }
 
 /** Stores `n` SUBMITTED claims (bench data: inserted directly with the ORM, not walked through the lifecycle). */
-async function storeClaims(orm: MikroORM, n: number, serviceDate: string): Promise<{ pcn: string; lines: string[] }[]> {
+export async function storeClaims(orm: MikroORM, n: number, serviceDate: string): Promise<{ pcn: string; lines: string[] }[]> {
   const b = new Builders(systemContext(orm.em.fork()));
   const payer = await b.payer({ ruleSetKey: 'demo-commercial', appealDays: 180 });
   const provider = await b.provider();

@@ -56,7 +56,7 @@ async function insertAll(orm: MikroORM, entity: Parameters<MikroORM['em']['inser
 }
 
 /** N READY claims with a clean scrub under the rule set in force, inserted in bulk. */
-async function seed(orm: MikroORM, n: number, ruleSetVersion: string, tag: number): Promise<string[]> {
+export async function seed(orm: MikroORM, n: number, ruleSetVersion: string, tag: number): Promise<string[]> {
   const now = new Date();
   const base = { createdAt: now, updatedAt: now, version: 1 };
   const payers = Array.from({ length: 5 }, (_, i) => ({ id: uuidv7(), ...base, name: `Bench Payer ${tag}-${i}`, payerId: `BENCH${tag}X${i}`, claimFilingIndicator: ClaimFilingIndicator.COMMERCIAL, timelyFilingDays: 365, appealDays: 180, ruleSetKey: PAYER_KEY }));

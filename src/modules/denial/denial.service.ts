@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { LockMode, ref, type EntityManager, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { LockMode, LockWaitTimeoutException, ref, type EntityManager, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import { BaseSqlitePlatform } from '@mikro-orm/better-sqlite';
 import { addDays, today, toLocalDate } from '../../common/dates';
 import { BadUserInputError, FailedPreconditionError, InvalidStatusTransitionError, IssueCollector, NotFoundError } from '../../common/errors';
@@ -403,11 +403,22 @@ export class DenialService {
    * transaction back and returns its payload.
    */
   private async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await this.ctx.em.transactional((em) => fn({ ctx: { ...this.ctx, em }, em, ro: em.fork({ keepTransactionContext: true }) }));
-    } catch (e) {
-      if (e instanceof Refusal) return e.payload as T;
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ctx.em.transactional((em) => fn({ ctx: { ...this.ctx, em }, em, ro: em.fork({ keepTransactionContext: true }) }));
+      } catch (e) {
+        if (e instanceof Refusal) return e.payload as T;
+        // SQLite with two processes on one file (two app instances, or the CLI beside the server):
+        // a transaction whose snapshot predates the other process's commit may not write, and no
+        // busy timeout helps (SQLITE_BUSY_SNAPSHOT, https://sqlite.org/rescode.html#busy_snapshot).
+        // It was rolled back; run it again from the start: it then reads the committed version and
+        // answers CONFLICT, as on PostgreSQL (test/crash/denial-race.test.ts).
+        if (e instanceof LockWaitTimeoutException && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 10 * attempt));
+          continue;
+        }
+        throw e;
+      }
     }
   }
 
