@@ -75,7 +75,7 @@ describe('the server (npm start)', () => {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       const started = Date.now();
       while (!/Demo token \(ADMIN, 12 h\): (\S+)/.test(stdout) || !/"msg":"listening"/.test(stdout)) {
-        if (Date.now() - started > 30_000 || child.exitCode !== null) throw new Error(`server did not start:\n${stdout}`);
+        if (Date.now() - started > 50_000 || child.exitCode !== null) throw new Error(`server did not start:\n${stdout}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const token = /Demo token \(ADMIN, 12 h\): (\S+)/.exec(stdout)![1]!;
