@@ -95,6 +95,16 @@ export class FieldForbiddenError extends AppError {
   }
 }
 
+/**
+ * Filtering by a PHI value is reading it: a role that gets null for `lastName` could otherwise
+ * learn who is a patient by asking for `patients(filter: { lastNamePrefix, birthDate })` and
+ * counting the answers. `paths` are the filter fields the caller set (e.g. `filter.birthDate`).
+ */
+export function assertMayFilterByPhi(role: Role, paths: readonly string[]): void {
+  if (paths.length === 0 || PHI_READERS.includes(role)) return;
+  throw new AppError(ErrorCode.FORBIDDEN, `Your role may not filter by PHI (${paths.join(', ')})`, { reason: 'PHI', requiredRoles: PHI_READERS });
+}
+
 /** Collects, per request, which objects' PHI fields were resolved (for the READ_PHI audit). */
 export interface PhiReadSink {
   notePhiRead(entity: string, id: string): void;

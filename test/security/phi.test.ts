@@ -243,3 +243,27 @@ it('a VIEWER reading a remittance gets the payments and their claims, with denia
   expect(payment.denials).toBeNull();
   expect(res.body.errors!.find((e) => e.path!.join('.') === 'remittance.claimPayments.0.denials')!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'RESTRICTED_TYPE' });
 });
+
+describe('filtering by a PHI value is reading it', () => {
+  const byName = (filter: object) => `{ patients(first: 5, filter: ${JSON.stringify(filter).replace(/"(\w+)":/g, '$1:')}) { totalCount edges { node { id } } } }`;
+
+  it.each([[Role.VIEWER], [Role.COMPLIANCE]])('%s may not search patients by last name or birth date, and learns nothing', async (role) => {
+    for (const filter of [{ lastNamePrefix: 'Hidden' }, { birthDate: fx.patient.birthDate }, { lastNamePrefix: 'Hidden', birthDate: fx.patient.birthDate }]) {
+      const res = await rawGql(t, byName(filter), {}, { token: t.token(role) });
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PHI', requiredRoles: [...PHI_READERS] });
+      expect(res.text).not.toContain(fx.patient.birthDate);
+      expect(res.text).not.toContain('Hidden');
+    }
+    // Without a PHI filter the list is theirs to read (ids, with names null).
+    const plain = await rawGql(t, '{ patients(first: 5) { totalCount } }', {}, { token: t.token(role) });
+    expect(plain.body.errors).toBeUndefined();
+  });
+
+  it.each(PHI_READERS.map((r) => [r]))('%s may, and finds the patient', async (role) => {
+    const res = await rawGql(t, byName({ lastNamePrefix: 'Hidden', birthDate: fx.patient.birthDate }), {}, { token: t.token(role) });
+    expect(res.body.errors).toBeUndefined();
+    expect((res.body.data as { patients: { edges: { node: { id: string } }[] } }).patients.edges.map((e) => e.node.id)).toContain(fx.patient.id);
+  });
+});

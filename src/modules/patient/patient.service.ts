@@ -1,3 +1,4 @@
+import { assertMayFilterByPhi } from '../../auth/phi';
 import type { FilterQuery } from '@mikro-orm/core';
 import { findById } from '../../common/find';
 import { IssueCollector, NotFoundError } from '../../common/errors';
@@ -26,6 +27,7 @@ export class PatientService {
   }
 
   async list(filter: PatientFilter | null | undefined, page: PageRequest) {
+    assertMayFilterByPhi(this.ctx.principal.role, [filter?.lastNamePrefix ? 'filter.lastNamePrefix' : null, filter?.birthDate ? 'filter.birthDate' : null].filter((p): p is string => p !== null));
     const where: FilterQuery<Patient>[] = [];
     if (filter?.lastNamePrefix) where.push({ lastName: ilike(this.ctx.em, `${likeSafe(filter.lastNamePrefix)}%`) });
     if (filter?.birthDate) where.push({ birthDate: filter.birthDate });
