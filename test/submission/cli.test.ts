@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signToken } from '../../src/auth/jwt';
 import { Role } from '../../src/common/enums';
+import type { DatabaseConfig } from '../../src/config';
+import { createOrm } from '../../src/db/orm';
 import { createScratchPgDatabase } from '../../src/db/scratch';
 import { read837p } from '../../src/x12/837p/reader';
 import { readInterchanges } from '../../src/x12/reader';
@@ -18,6 +20,7 @@ describe('claimflow import 837p / export 837p', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let drop: (() => Promise<void>) | null = null;
+  let db: DatabaseConfig;
   const token = (role: Role) => signToken(process.env.CLAIMFLOW_JWT_SECRET!, { sub: `cli-${role.toLowerCase()}`, role }, 600);
   const run = (args: string[], role: Role = Role.BILLER) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...env, CLAIMFLOW_TOKEN: token(role) }, encoding: 'utf8', timeout: 60_000 });
 
@@ -25,9 +28,11 @@ describe('claimflow import 837p / export 837p', () => {
     if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first');
     dir = mkdtempSync(join(tmpdir(), 'cf-837-cli-'));
     let url = `sqlite:${join(dir, 'db.sqlite')}`;
+    db = { dialect: 'sqlite', url: join(dir, 'db.sqlite') };
     if (testDialect() === 'postgresql') {
       const scratch = await createScratchPgDatabase(testPgUrl(), 'claimflow_cli837');
       url = scratch.url;
+      db = { dialect: 'postgresql', url };
       drop = () => scratch.drop();
     }
     env = { ...process.env, DATABASE_URL: url, CLAIMFLOW_DATA_DIR: dir, LOG_LEVEL: 'silent', CLAIMFLOW_WATCH_RULES: 'false' };
@@ -37,7 +42,7 @@ describe('claimflow import 837p / export 837p', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('imports a file, exports the READY claims as one batch, and writes that batch again byte for byte', () => {
+  it('imports a file, exports the READY claims as one batch, and writes that batch again byte for byte', async () => {
     const imp = run(['import', '837p', join(P5010_DIR, 'linuxforhealth__demo.example9.x12'), '--rule-set', 'demo-commercial']);
     expect(imp.stderr).toBe('');
     expect(imp.status).toBe(0);
@@ -58,6 +63,14 @@ describe('claimflow import 837p / export 837p', () => {
     const rewrite = run(['export', '837p', '--batch', batchId, '--out', again]);
     expect(rewrite.status).toBe(0);
     expect(readFileSync(again, 'utf8')).toBe(text);
+    // Writing a batch's X12 again reads PHI: audited with the batch id and the CLI's principal.
+    const orm = await createOrm(db);
+    try {
+      const reads = (await orm.em.fork().getConnection().execute(`select actor, role, entity_ids_json from audit_event where action = 'READ_PHI' and entity = 'SubmissionBatch'`)) as { actor: string; role: string; entity_ids_json: string }[];
+      expect(reads.map((r) => [r.actor, r.role, JSON.parse(r.entity_ids_json)])).toEqual([['cli-biller', 'BILLER', [batchId]]]);
+    } finally {
+      await orm.close(true);
+    }
 
     const nothing = run(['export', '837p', '--ready', '--out', join(dir, 'none.x12')]);
     expect(nothing.status).toBe(1);

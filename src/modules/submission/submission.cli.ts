@@ -1,3 +1,5 @@
+import { AuditAction } from '../audit/audit.entity';
+import { recordWrite } from '../audit/audit.subscriber';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -123,7 +125,10 @@ export async function export837p(opts: { claims?: string; ready?: boolean; batch
         if (err instanceof AppError) throw new InvalidArgumentError(`--batch: ${err.message}`);
         throw err;
       });
-      write(await submissions.x12Of(batch));
+      const x12 = await submissions.x12Of(batch);
+      // The 837P text is PHI: its read is audited before it leaves (HIPAA 45 CFR 164.312(b)).
+      await recordWrite(ctx.em, AuditAction.READ_PHI, 'SubmissionBatch', [batch.id]);
+      write(x12);
       process.stdout.write(`batch ${batch.id} (ISA13 ${batch.interchangeControlNumber}, ${batch.claimCount} claim(s)) written to ${out}\n`);
       return 0;
     }
