@@ -10,6 +10,7 @@ import type { Provider } from '../../src/modules/provider/provider.entity';
 import type { ServiceLineInput } from '../../src/modules/coding/coding.inputs';
 import { ClaimsDeepDocument, N1EncountersDeepDocument } from '../generated/graphql';
 import { startTestServer, type TestServer } from '../support/server';
+import { dataStatements, perTable, tableOf } from '../support/sql-log';
 import { Claim } from '../../src/modules/claim/claim.entity';
 import { ScrubTrigger } from '../../src/modules/scrub/scrub.entity';
 import { ScrubService } from '../../src/modules/scrub/scrub.service';
@@ -30,31 +31,6 @@ import { systemContext } from '../../src/seed/builders';
  * new keys from two different depths batches once or twice depending on which database reply
  * arrives first, which would make the count timing-dependent on PostgreSQL.
  */
-
-const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
-
-/** MikroORM's query log line → the SQL it ran (without the `[query]` tag, colours or timing). */
-function sqlOf(logLine: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = logLine.replace(/\u001b\[[0-9;]*m/g, '');
-  return plain.replace(/^\[query\]\s*/, '').replace(/\s*\[took [^\]]*\]\s*$/, '');
-}
-
-function dataStatements(queries: readonly string[]): string[] {
-  return queries.map(sqlOf).filter((sql) => DATA_STATEMENT.test(sql));
-}
-
-/** The main table of a statement (`from "claim_line" as c0` → claim_line). */
-function tableOf(sql: string): string {
-  const m = /\b(?:from|into|update)\s+[`"]?([a-z_]+)[`"]?/i.exec(sql);
-  return m?.[1] ?? '?';
-}
-
-function perTable(statements: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of statements) counts[tableOf(s)] = (counts[tableOf(s)] ?? 0) + 1;
-  return counts;
-}
 
 const PROCEDURES: ServiceLineInput[] = [
   { procedureCode: '99213', modifiers: ['25'], units: 1, chargeCents: 12_500, diagnosisPointers: [1, 2] },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Role } from '../../src/common/enums';
 import { DenialsDeepDocument } from '../generated/graphql';
 import { startTestServer, type TestServer } from '../support/server';
+import { dataStatements, perTable, tableOf } from '../support/sql-log';
 import { remittedClaim } from './support';
 
 /**
@@ -13,25 +14,6 @@ import { remittedClaim } from './support';
  * (Checked by making the advice loader per-denial — `advice(d)` calling computeAdvice([d])
  * directly: 57 vs 507 statements for 5 vs 50 denials, and the test fails.)
  */
-
-const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
-
-function sqlOf(logLine: string): string {
-  // eslint-disable-next-line no-control-regex
-  const plain = logLine.replace(/\u001b\[[0-9;]*m/g, '');
-  return plain.replace(/^\[query\]\s*/, '').replace(/\s*\[took [^\]]*\]\s*$/, '');
-}
-
-function tableOf(sql: string): string {
-  const m = /\b(?:from|into|update)\s+[`"]?([a-z_]+)[`"]?/i.exec(sql);
-  return m?.[1] ?? '?';
-}
-
-function perTable(statements: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of statements) counts[tableOf(s)] = (counts[tableOf(s)] ?? 0) + 1;
-  return counts;
-}
 
 describe('no N+1: the denial work queue with every nested edge', () => {
   let t: TestServer;
@@ -71,7 +53,7 @@ describe('no N+1: the denial work queue with every nested edge', () => {
   async function measure(first: number) {
     t.db.queries.length = 0;
     const result = await t.gql(DenialsDeepDocument, { first, orderBy: 'AMOUNT' }, { role: Role.BILLER });
-    const statements = t.db.queries.map(sqlOf).filter((sql) => DATA_STATEMENT.test(sql));
+    const statements = dataStatements(t.db.queries);
     t.db.queries.length = 0;
     return { result, statements };
   }

@@ -9,6 +9,7 @@ import { Code, CodeSystem } from '../../src/modules/code/code.entity';
 import { codeValidity, codeValidityMany } from '../../src/modules/reference/lookups/code-validity';
 import { ReferenceKind, ReferenceRelease } from '../../src/modules/reference/reference.entities';
 import { createTestDb, testDialect, testPgUrl, type TestDb } from '../support/db';
+import { sqlOf } from '../support/sql-log';
 import { counted, counts, fixture, importFile, inForce, orderFileCodes, refusal, ROOT, rowsOf } from './code-set-helpers';
 
 // Small fixtures in each published layout (test/fixtures/reference): ICD-10-CM order files and
@@ -330,8 +331,7 @@ describe('code-set importers on fixtures in the published layouts', () => {
     db.queries.length = 0;
     const results = await codeValidityMany(em, claim);
     // MikroORM's query log lines: "[query] select … [took n ms]", possibly coloured.
-    // eslint-disable-next-line no-control-regex
-    const statements = db.queries.map((q) => q.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\[query\]\s*/, '')).filter((q) => /^\s*(select|with)\b/i.test(q));
+    const statements = db.queries.map(sqlOf).filter((q) => /^\s*(select|with)\b/i.test(q));
     expect(statements).toHaveLength(2);
     expect(results.map((r) => r.status)).toEqual(['VALID', 'VALID', 'NOT_BILLABLE', 'VALID', 'NOT_EFFECTIVE', 'VALID', 'VALID', 'VALID', 'VALID', 'VALID']);
   });

@@ -4,6 +4,7 @@ import { ClaimStatus } from '../../src/modules/claim/claim-status';
 import type { Claim } from '../../src/modules/claim/claim.entity';
 import { ClaimsWithPaymentsDocument, ImportRemittanceDocument, RemittanceDocument } from '../generated/graphql';
 import { startTestServer, type TestServer } from '../support/server';
+import { dataStatements } from '../support/sql-log';
 import { write835, type Clp835 } from './x12-835';
 
 /**
@@ -11,9 +12,6 @@ import { write835, type Clp835 } from './x12-835';
  * adjustments, claim lines, denials, claims) and a page of claims with their payments cost the
  * same number of SQL statements for few rows as for many (per-request DataLoaders).
  */
-const DATA = /^\s*(select|insert|update|delete|with)\b/i;
-// eslint-disable-next-line no-control-regex
-const sqlOf = (line: string) => line.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\[query\]\s*/, '');
 
 describe('remittance queries without N+1', () => {
   let t: TestServer;
@@ -24,7 +22,7 @@ describe('remittance queries without N+1', () => {
   const statements = async (run: () => Promise<unknown>) => {
     t.db.queries.length = 0;
     await run();
-    return t.db.queries.map(sqlOf).filter((q) => DATA.test(q)).length;
+    return dataStatements(t.db.queries).length;
   };
 
   const clp = (pcn: string, lcn?: string): Clp835 => ({

@@ -1,11 +1,10 @@
-import { stripVTControlCharacters } from 'node:util';
 import { Payer } from '../../src/modules/payer/payer.entity';
 import { Patient } from '../../src/modules/patient/patient.entity';
 import { Builders, systemContext } from '../../src/seed/builders';
 import { createTestDb, type TestDb } from '../support/db';
+import { dataStatements } from '../support/sql-log';
 
-// The ORM's query log is colourised: strip the escapes before matching the statement.
-const updates = (queries: string[]) => queries.map((q) => stripVTControlCharacters(q)).filter((q) => /^\[query\] update /i.test(q));
+const updates = (queries: string[]) => dataStatements(queries).filter((q) => /^update /i.test(q));
 
 /**
  * Regression: on SQLite, MikroORM 6.6.16 snapshots a loaded `datetime` column as the stored
